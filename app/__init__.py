@@ -1,0 +1,3 @@
+"""Cuecard: an on-device cold-call coach."""
+
+__version__ = "0.1.0"

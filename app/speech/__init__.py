@@ -1,0 +1,1 @@
+"""Speech recognition: a small recognizer interface with Vosk and Whisper behind it."""
