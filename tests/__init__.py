@@ -1,0 +1,1 @@
+"""Test suite of Cuecard; a package so shared fixture modules can be imported."""
