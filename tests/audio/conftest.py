@@ -1,0 +1,3 @@
+"""Fixtures for the audio tests."""
+
+from tests.pulse import pulse_sink  # noqa: F401
