@@ -160,13 +160,18 @@ def vosk_model_language(path: Path) -> str:
             log.warning("ignoring unreadable model metadata %s: %s", metadata, error)
         else:
             if isinstance(language, str) and language:
-                return language.lower()
+                return primary_language(language)
 
     match = _NAME_LANGUAGE.search(path.name.lower())
     if match:
         return match.group(1)
 
     return _readme_language(path / "README")
+
+
+def primary_language(code: str) -> str:
+    """Return the primary subtag of a language code: "en-us" and "en_US" give "en"."""
+    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0] or "unknown"
 
 
 def _readme_language(readme: Path) -> str:
@@ -310,6 +315,7 @@ def choose_model(
             )
             return model
 
+    language = primary_language(language)
     for model in user_data_models() + package_models():
         if model.language == language:
             log.info("speech model found: %s at %s", model.name, model.path)
