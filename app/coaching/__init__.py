@@ -1,0 +1,1 @@
+"""The call session: cards fired, de-duplication, talk metrics, the opener."""

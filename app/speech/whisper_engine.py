@@ -20,6 +20,7 @@ from app.speech.recognizer import SAMPLE_RATE, SpeechResult, Word
 log = logging.getLogger(__name__)
 
 PRE_ROLL_SECONDS = 0.3
+PARTIAL_INTERVAL_SECONDS = 1.0
 MIN_DECODE_SECONDS = 0.4
 # Segments the model itself flags as probably not speech; Whisper invents short
 # phrases ("Thank you.") on noise, and these two figures catch most of them.
@@ -32,7 +33,7 @@ class WhisperSettings:
     """Decode settings; ``partial_interval`` is None for finals only."""
 
     language: str = "en"
-    partial_interval: float | None = 1.0
+    partial_interval: float | None = PARTIAL_INTERVAL_SECONDS
     cpu_threads: int = 2
 
 
@@ -57,9 +58,16 @@ class WhisperEngine:
         )
 
     def new_recognizer(
-        self, speaker: str, partial_interval: float | None = 1.0
+        self, speaker: str, partial_interval: float | None = None
     ) -> "WhisperRecognizer":
-        """Return a recognizer for one channel."""
+        """Return a recognizer for one channel.
+
+        Without ``partial_interval``, the far end gets partial results every
+        second, so cards can fire mid-sentence, and the rep gets finals only:
+        cards never fire on the rep, and each partial costs a full decode.
+        """
+        if partial_interval is None and speaker != "rep":
+            partial_interval = PARTIAL_INTERVAL_SECONDS
         settings = WhisperSettings(partial_interval=partial_interval)
         return WhisperRecognizer(self, speaker, settings)
 
