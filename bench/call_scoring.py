@@ -8,6 +8,10 @@ rep's channel, or a card that matches no labelled objection in its window.
 
 Only cards whose category is one of the objection ids count. Other cards, such as
 an opener shown at call start, are counted apart and never scored as false.
+
+A card that a later ``withdrawn`` event takes back was still on screen, so it is
+scored like any other card. ``withdrawn_false`` counts the false cards that were
+withdrawn, so the figures can also show what the rep was left with.
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ class CallScore:
     false_cards: list[dict] = field(default_factory=list)
     rep_cards: int = 0
     other_cards: int = 0
+    withdrawn_false: int = 0
     by_category: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -84,6 +89,13 @@ def score_call(
     for index, card in enumerate(objection_cards):
         if index not in explained:
             score.false_cards.append(card)
+
+    withdrawn = {
+        event.get("event_id") for event in events if event.get("type") == "withdrawn"
+    }
+    score.withdrawn_false = sum(
+        1 for card in score.false_cards if card.get("event_id") in withdrawn
+    )
     return score
 
 
@@ -98,6 +110,7 @@ def summarize(scores: list[CallScore]) -> dict:
     objections = sum(score.objections for score in scores)
     hits = sum(score.hits for score in scores)
     false_cards = sum(len(score.false_cards) for score in scores)
+    kept_false = false_cards - sum(score.withdrawn_false for score in scores)
     latencies = [value for score in scores for value in score.latencies]
     return {
         "calls": len(scores),
@@ -106,6 +119,7 @@ def summarize(scores: list[CallScore]) -> dict:
         "recall": round(hits / objections, 3) if objections else None,
         "false_cards": false_cards,
         "false_cards_per_call": round(false_cards / len(scores), 2) if scores else None,
+        "false_kept_per_call": round(kept_false / len(scores), 2) if scores else None,
         "rep_cards": sum(score.rep_cards for score in scores),
         "latency_median_s": _percentile(latencies, 50),
         "latency_p95_s": _percentile(latencies, 95),

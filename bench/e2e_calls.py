@@ -182,7 +182,16 @@ def score_replay(wav: Path, events: list[dict]) -> tuple[CallScore, dict]:
 
 def format_table(figures: dict[str, dict]) -> str:
     """Format the per-SNR figures as an aligned text table."""
-    header = ("SNR dB", "calls", "recall", "false/call", "rep cards", "lat med", "p95")
+    header = (
+        "SNR dB",
+        "calls",
+        "recall",
+        "false/call",
+        "kept/call",
+        "rep cards",
+        "latency median",
+        "p95",
+    )
     rows = [header]
     for snr, row in figures.items():
         rows.append(
@@ -191,6 +200,7 @@ def format_table(figures: dict[str, dict]) -> str:
                 str(row["calls"]),
                 _format_value(row["recall"]),
                 _format_value(row["false_cards_per_call"]),
+                _format_value(row["false_kept_per_call"]),
                 str(row["rep_cards"]),
                 _format_value(row["latency_median_s"], " s"),
                 _format_value(row["latency_p95_s"], " s"),

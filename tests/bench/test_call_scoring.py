@@ -148,3 +148,23 @@ def test_recall_by_category_totals() -> None:
     assert recall["who-are-you"] == {"hits": 2, "objections": 2, "recall": 1.0}
     assert recall["no-budget"] == {"hits": 1, "objections": 2, "recall": 0.5}
     assert recall["bad-timing"]["recall"] == 0.0
+
+
+def test_withdrawn_false_cards_counted() -> None:
+    wrong = {**_card(7.0, "send-info"), "event_id": "a1"}
+    right = {**_card(7.5, "no-budget"), "event_id": "b2"}
+    events = [
+        wrong,
+        right,
+        {"type": "withdrawn", "t": 8.1, "card": "send-info-card", "event_id": "a1"},
+        {"type": "withdrawn", "t": 8.2, "card": "no-budget-card", "event_id": "b2"},
+    ]
+
+    score = score_call(TURNS, events)
+    figures = summarize([score])
+
+    assert score.hits == 1
+    assert len(score.false_cards) == 1
+    assert score.withdrawn_false == 1
+    assert figures["false_cards_per_call"] == 1.0
+    assert figures["false_kept_per_call"] == 0.0
