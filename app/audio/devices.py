@@ -96,8 +96,8 @@ def list_input_devices(
             is_loopback=bool(LOOPBACK_NAME.search(device["name"])),
         )
         key = _physical_key(info.name)
-        kept = found.get(key)
-        if kept is None or _preference(info) < _preference(kept):
+        current = found.get(key)
+        if current is None or _preference(info) < _preference(current):
             found[key] = info
     return sorted(found.values(), key=lambda info: info.index)
 

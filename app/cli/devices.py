@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     devices: list[DeviceInfo] = list_input_devices()
     if args.json:
         for device in devices:
-            row = asdict(device)
-            del row["index"]
-            print(json.dumps(row))
+            record = asdict(device)
+            del record["index"]
+            print(json.dumps(record))
         return 0
     if not devices:
         print(
