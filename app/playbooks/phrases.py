@@ -1,0 +1,313 @@
+"""Finding trigger phrases in recognizer text, tolerating its errors.
+
+A trigger matches when its words appear in order in the input with at most
+``MAX_GAP`` extra words between two of them. Missing trigger words lower the score
+by their weight (function words weigh little), and a word the recognizer garbled
+("contrackt") still counts, with less weight, when it is close to a trigger word.
+A negation just before the match ("not", "never") cancels a trigger that has none.
+"""
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from app.playbooks.text import NUMBER, Token
+
+MAX_GAP = 2
+GAP_PENALTY = 0.04
+FUZZY_QUALITY = 0.8
+FUZZY_CUTOFF = 80.0
+FUZZY_MIN_LENGTH = 5
+# A garbled word keeps its first letter (or a vowel for a vowel) and about its
+# length ("contrackt" for "contract"); without this rule "onboard" would stand
+# for "board".
+FUZZY_MAX_LENGTH_CHANGE = 1
+VOWELS = frozenset("aeiou")
+FUZZY_CACHE_SIZE = 20_000
+# "no" is left out on purpose: "yeah, no, we have a vendor" is still an objection.
+NEGATORS = frozenset({"not", "never", "neither", "nor"})
+NEGATION_REACH = 2
+
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "up",
+        "about",
+        "into",
+        "over",
+        "so",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "just",
+        "really",
+        "like",
+        "um",
+        "uh",
+        "oh",
+        "well",
+        "okay",
+        "yes",
+        "right",
+        "actually",
+        "honestly",
+        "kind",
+        "sort",
+        "very",
+        "quite",
+        "pretty",
+        "some",
+        "any",
+        "all",
+    ]
+)
+
+
+PRONOUNS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+    ]
+)
+
+
+def weight(word: str) -> float:
+    """Return how much a trigger word counts towards a match."""
+    if word in PRONOUNS:
+        return 0.6
+    if word in FUNCTION_WORDS:
+        return 0.35
+    if word == NUMBER:
+        return 0.5
+    return 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A compiled trigger: its words, their weights and its owner (-1: no card)."""
+
+    owner: int
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    total: float
+    negated: bool
+    content: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    """A phrase found in the input: its score and the token span [first, last].
+
+    ``weight`` is the matched weight; between equal scores the longer phrase wins.
+    """
+
+    phrase: Phrase
+    score: float
+    weight: float
+    first: int
+    last: int
+
+
+def compile_phrase(owner: int, words: list[str]) -> Phrase | None:
+    """Compile the normalised words of a trigger, or None when it has none."""
+    if not words:
+        return None
+    weights = tuple(weight(word) for word in words)
+    negated = any(word in NEGATORS for word in words)
+    content = frozenset(word for word in words if weight(word) == 1.0)
+    return Phrase(owner, tuple(words), weights, sum(weights), negated, content)
+
+
+class Vocabulary:
+    """Known words, and the known word a garbled recognizer word stands for."""
+
+    def __init__(self, known: set[str]) -> None:
+        self.known = known
+        self._choices = sorted(word for word in known if len(word) > 2)
+        self._fuzzy: dict[str, str | None] = {}
+
+    def resolve(self, word: str) -> tuple[str, float]:
+        """Return (known word, quality); an unknown word comes back as itself, 0."""
+        if word in self.known:
+            return word, 1.0
+        if len(word) < FUZZY_MIN_LENGTH:
+            return word, 0.0
+        if word not in self._fuzzy:
+            if len(self._fuzzy) >= FUZZY_CACHE_SIZE:
+                self._fuzzy.clear()
+            self._fuzzy[word] = self._closest(word)
+        found = self._fuzzy[word]
+        return (found, FUZZY_QUALITY) if found else (word, 0.0)
+
+    def _closest(self, word: str) -> str | None:
+        found = process.extract(
+            word, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+        )
+        for choice, _, _ in found:
+            same_start = choice[0] == word[0] or (
+                choice[0] in VOWELS and word[0] in VOWELS
+            )
+            if same_start and abs(len(choice) - len(word)) <= FUZZY_MAX_LENGTH_CHANGE:
+                return choice
+        return None
+
+
+class PhraseIndex:
+    """Every phrase of a playbook, indexed by word for quick candidate lookup."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        self.phrases = phrases
+        self.by_word: dict[str, list[int]] = {}
+        for number, phrase in enumerate(phrases):
+            for word in set(phrase.words):
+                self.by_word.setdefault(word, []).append(number)
+
+    def find(
+        self, resolved: list[tuple[str, float]], tokens: list[Token]
+    ) -> list[PhraseHit]:
+        """Return the best hit of every phrase found in the resolved input words."""
+        positions: dict[str, list[tuple[int, float]]] = {}
+        for index, (word, quality) in enumerate(resolved):
+            if quality > 0.0 and word in self.by_word:
+                positions.setdefault(word, []).append((index, quality))
+        candidates: set[int] = set()
+        for word in positions:
+            candidates.update(self.by_word[word])
+        hits = []
+        for number in candidates:
+            hit = self._align(self.phrases[number], positions, resolved, tokens)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _align(
+        self,
+        phrase: Phrase,
+        positions: dict[str, list[tuple[int, float]]],
+        resolved: list[tuple[str, float]],
+        tokens: list[Token],
+    ) -> PhraseHit | None:
+        # states: input position -> (score so far, first position of the match)
+        best: tuple[float, int, int] | None = None
+        states: list[tuple[int, float, int]] = []
+        for word, word_weight in zip(phrase.words, phrase.weights, strict=True):
+            grown: list[tuple[int, float, int]] = []
+            for position, quality in positions.get(word, ()):
+                gain = word_weight * quality
+                value, first = gain, position
+                for previous, score, start in states:
+                    gap = position - previous - 1
+                    if 0 <= gap <= MAX_GAP:
+                        candidate = score + gain - GAP_PENALTY * gap
+                        if candidate > value:
+                            value, first = candidate, start
+                grown.append((position, value, first))
+            states = _keep_best(states + grown)
+        for position, value, first in states:
+            if best is None or value > best[0]:
+                best = (value, first, position)
+        if best is None:
+            return None
+        score = best[0] / phrase.total
+        if not phrase.negated and _is_negated(tokens, best[1], best[2]):
+            return None
+        # Common words alone ("we've been") never fire a phrase that has others.
+        if phrase.content:
+            span = range(best[1], best[2] + 1)
+            if not any(resolved[i][0] in phrase.content for i in span):
+                return None
+        elif score < 1.0:
+            return None
+        return PhraseHit(phrase, score, best[0], best[1], best[2])
+
+
+def _keep_best(states: list[tuple[int, float, int]]) -> list[tuple[int, float, int]]:
+    by_position: dict[int, tuple[int, float, int]] = {}
+    for state in states:
+        kept = by_position.get(state[0])
+        if kept is None or state[1] > kept[1]:
+            by_position[state[0]] = state
+    return list(by_position.values())
+
+
+def _is_negated(tokens: list[Token], first: int, last: int) -> bool:
+    start = max(0, first - NEGATION_REACH)
+    return any(token.word in NEGATORS for token in tokens[start : last + 1])

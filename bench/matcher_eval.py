@@ -1,0 +1,204 @@
+"""Measure the matcher on labelled utterances, as written and as recognized.
+
+Usage: python bench/matcher_eval.py [TSV] [--playbook PATH] [--errors]
+
+TSV has a header and ``category<TAB>utterance`` rows; category ``none`` marks a
+non-objection. Prints per-category precision and recall, macro-F1 over the
+objection categories, and the false-alarm rate on ``none`` rows, for the text as
+written and in recognizer style: lowercase, no punctuation except apostrophes in
+contractions (as Vosk and Whisper print them), numbers as words, and one or two
+words dropped or replaced by a sound-alike, with a fixed seed.
+"""
+
+import argparse
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from app.playbooks.loader import load_playbook, resolve_playbook_path  # noqa: E402
+from app.playbooks.matcher import Matcher  # noqa: E402
+
+DEFAULT_TSV = REPO.parent / "shared" / "data" / "utterances_dev.tsv"
+SEED = 20240611
+ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = [
+    "_",
+    "_",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+]
+SOUND_ALIKES = {
+    "to": "two",
+    "for": "four",
+    "the": "a",
+    "a": "the",
+    "there": "their",
+    "we're": "were",
+    "you're": "your",
+    "it's": "its",
+    "know": "no",
+    "right": "write",
+    "by": "buy",
+    "our": "are",
+    "in": "and",
+    "and": "in",
+    "off": "of",
+    "than": "then",
+    "then": "than",
+    "can": "can't",
+    "i'm": "i",
+}
+VOWELS = "aeiou"
+
+
+def number_words(number: int) -> str:
+    """Spell a whole number below 10,000 the way a recognizer prints it."""
+    if number < 20:
+        return ONES[number]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return TENS[tens] + (f" {ONES[ones]}" if ones else "")
+    if 2000 <= number < 2100 and number % 100 >= 10:
+        return f"twenty {number_words(number % 100)}"
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        tail = f" {number_words(rest)}" if rest else ""
+        return f"{ONES[hundreds]} hundred{tail}"
+    thousands, rest = divmod(number, 1000)
+    tail = f" {number_words(rest)}" if rest else ""
+    return f"{number_words(thousands)} thousand{tail}"
+
+
+def garble(word: str, rng: random.Random) -> str:
+    """Replace a word with a sound-alike or a one-letter recognizer slip."""
+    if word in SOUND_ALIKES:
+        return SOUND_ALIKES[word]
+    vowels = [i for i, c in enumerate(word) if c in VOWELS]
+    if len(word) > 3 and vowels:
+        i = rng.choice(vowels)
+        return word[:i] + rng.choice(VOWELS.replace(word[i], "")) + word[i + 1 :]
+    if len(word) > 3:
+        i = rng.randrange(1, len(word))
+        return word[:i] + word[i + 1 :]
+    return word
+
+
+def recognizer_style(text: str, rng: random.Random) -> str:
+    """Return ``text`` as a streaming recognizer would print it, with errors."""
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
+    text = re.sub(r"[^a-z' ]+", " ", text.replace("-", " "))
+    words = [w.strip("'") for w in text.split() if w.strip("'")]
+    if len(words) >= 3:
+        for _ in range(rng.choice((1, 2))):
+            position = rng.randrange(len(words))
+            if rng.random() < 0.4 and len(words) > 2:
+                del words[position]
+            else:
+                words[position] = garble(words[position], rng)
+    return " ".join(words)
+
+
+def evaluate(
+    matcher: Matcher, rows: list[tuple[str, str]], show_errors: bool
+) -> dict[str, float]:
+    """Print the figures for ``rows`` and return macro-F1 and the false-alarm rate."""
+    true_positive: Counter[str] = Counter()
+    predicted: Counter[str] = Counter()
+    actual: Counter[str] = Counter()
+    false_alarms = nones = 0
+    for category, text in rows:
+        matches = matcher.match(text)
+        guess = matches[0].card.category if matches else "none"
+        actual[category] += 1
+        predicted[guess] += 1
+        if guess == category:
+            true_positive[category] += 1
+        if category == "none":
+            nones += 1
+            false_alarms += guess != "none"
+        if show_errors and guess != category:
+            heard = f" ({matches[0].heard!r} {matches[0].score})" if matches else ""
+            print(f"  MISS {category:>18} -> {guess}{heard}: {text}")
+    categories = sorted(c for c in actual if c != "none")
+    f1_scores = []
+    print(f"  {'category':<20}{'n':>4}{'precision':>11}{'recall':>8}{'F1':>7}")
+    for category in categories:
+        tp = true_positive[category]
+        precision = tp / predicted[category] if predicted[category] else 0.0
+        recall = tp / actual[category]
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        f1_scores.append(f1)
+        print(
+            f"  {category:<20}{actual[category]:>4}{precision:>11.2f}"
+            f"{recall:>8.2f}{f1:>7.2f}"
+        )
+    macro_f1 = sum(f1_scores) / len(f1_scores)
+    false_alarm_rate = false_alarms / nones if nones else 0.0
+    print(f"  macro-F1 {macro_f1:.3f}   false alarms on none {false_alarm_rate:.1%}")
+    return {"macro_f1": macro_f1, "false_alarms": false_alarm_rate}
+
+
+def read_rows(path: Path) -> list[tuple[str, str]]:
+    """Read ``category<TAB>utterance`` rows after the header line."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip():
+            category, text = line.split("\t", 1)
+            rows.append((category.strip(), text.strip()))
+    return rows
+
+
+def main() -> int:
+    """Run the evaluation and print both tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tsv", nargs="?", type=Path, default=DEFAULT_TSV)
+    parser.add_argument("--playbook", help="playbook file or folder (default: ours)")
+    parser.add_argument("--errors", action="store_true", help="print each miss")
+    args = parser.parse_args()
+
+    matcher = Matcher(load_playbook(resolve_playbook_path(args.playbook)))
+    rows = read_rows(args.tsv)
+    print(f"{args.tsv}: {len(rows)} utterances, as written")
+    evaluate(matcher, rows, args.errors)
+    rng = random.Random(SEED)
+    garbled = [(category, recognizer_style(text, rng)) for category, text in rows]
+    print(f"recognizer style (seed {SEED})")
+    evaluate(matcher, garbled, args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
