@@ -81,7 +81,8 @@ class LocalStore:
         self.engine.dispose()
 
     @contextmanager
-    def _writing(self) -> Iterator[sa.Connection]:
+    def write_transaction(self) -> Iterator[sa.Connection]:
+        """Open a write transaction; only one runs at a time in this process."""
         with self._write_lock, self._write_engine.begin() as connection:
             yield connection
 
@@ -102,7 +103,7 @@ class LocalStore:
     ) -> str:
         """Record the start of a call and return its new id (a UUID4 string)."""
         call_id = str(uuid.uuid4())
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             connection.execute(
                 calls.insert().values(
                     id=call_id,
@@ -129,7 +130,7 @@ class LocalStore:
         if not allowed:
             return
         segment_id = str(uuid.uuid4())
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             connection.execute(
                 segments.insert().values(
                     id=segment_id,
@@ -158,7 +159,7 @@ class LocalStore:
         """Store a card shown during a call and return the event's id."""
         rep, _ = self._call_privacy(call_id)
         event_id = str(uuid.uuid4())
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             connection.execute(
                 card_events.insert().values(
                     id=event_id,
@@ -179,7 +180,7 @@ class LocalStore:
 
     def withdraw_card_event(self, event_id: str) -> None:
         """Mark a card event as withdrawn (the rep dismissed a wrong card)."""
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             result = connection.execute(
                 card_events.update()
                 .where(card_events.c.id == event_id)
@@ -193,7 +194,7 @@ class LocalStore:
         self, call_id: str, *, ended_at: datetime, duration: float, metrics: dict
     ) -> None:
         """Record the end of a call with its length in seconds and talk metrics."""
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             _update_call(
                 connection,
                 call_id,
@@ -221,7 +222,7 @@ class LocalStore:
             raise CuecardError(
                 f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}"
             )
-        with self._writing() as connection:
+        with self.write_transaction() as connection:
             _update_call(
                 connection,
                 call_id,
