@@ -234,6 +234,7 @@ def render_call(
     """Speak every turn on its speaker's channel, one after another, with labels.
 
     With phone set, the prospect's speech passes through the telephone band.
+    NOTE: turns never overlap, so calls measure no barge-in or crosstalk.
     """
     voices = {"rep": rep_voice, "prospect": prospect_voice}
     gap = np.zeros(int(gap_s * rate), dtype=np.float32)
