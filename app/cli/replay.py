@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.audio.sources import WavReplaySource
     from app.audio.wavfile import load_call_audio
-    from app.coaching.call import CallSetup, start_call
+    from app.coaching.call import CallSetup, check_vocabulary, start_call
     from app.playbooks.loader import load_playbook, resolve_playbook_path
     from app.playbooks.matcher import Matcher
     from app.speech.engines import load_engine
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     audio = load_call_audio(Path(args.file), args.speaker)
     playbook = load_playbook(resolve_playbook_path(args.playbook))
     model = choose_model(args.model, language=playbook.language)
+    check_vocabulary(model, playbook)
     engine = load_engine(model)
     store = LocalStore.open() if args.save else None
     setup = CallSetup(playbook, Matcher(playbook), engine, store=store)

@@ -12,7 +12,9 @@ from app.coaching.recorder import CallRecorder
 from app.coaching.session import CallSession
 from app.playbooks.matcher import Matcher
 from app.playbooks.model import Playbook
+from app.speech.models import ModelInfo
 from app.speech.recognizer import SpeechEngine
+from app.speech.vocabulary import unknown_words
 from app.store.local import LocalStore
 
 log = logging.getLogger(__name__)
@@ -55,3 +57,22 @@ def start_call(
     )
     pipeline.start()
     return pipeline
+
+
+def check_vocabulary(model: ModelInfo, playbook: Playbook) -> list[str]:
+    """Return the playbook's trigger words the model cannot recognize, logged.
+
+    A manager rewords those triggers: a word outside a Vosk model's vocabulary is
+    never in its output, so a trigger that needs it never fires.
+    """
+    missing = unknown_words(model, playbook.trigger_words())
+    if missing:
+        log.warning(
+            "%d trigger words of playbook %s are not in the vocabulary of %s, so "
+            "triggers that need them cannot fire; reword them: %s",
+            len(missing),
+            playbook.name,
+            model.name,
+            ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""),
+        )
+    return missing
