@@ -68,7 +68,8 @@ def setup(console_level: int = logging.WARNING) -> None:
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    for handler in (file_handler, tail, console):
+    handlers: tuple[logging.Handler, ...] = (file_handler, tail, console)
+    for handler in handlers:
         if handler is not console:
             handler.setFormatter(formatter)
         handler._cuecard = True  # type: ignore[attr-defined]
@@ -94,5 +95,5 @@ def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
     log.critical(
         "uncaught exception in thread %s",
         thread,
-        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        exc_info=args.exc_value or True,
     )

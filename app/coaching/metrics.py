@@ -89,9 +89,10 @@ class TalkMetrics:
                 self._prospect_last_end = None
             self._monologue_start = result.start
         self._rep_last_end = max(self._rep_last_end, result.end)
-        self._longest_monologue = max(
-            self._longest_monologue, self._rep_last_end - self._monologue_start
-        )
+        monologue = self._rep_last_end - result.start
+        if self._monologue_start is not None:
+            monologue = self._rep_last_end - self._monologue_start
+        self._longest_monologue = max(self._longest_monologue, monologue)
         if result.is_final:
             self._rep_words += len(_WORD.findall(result.text.lower()))
             if is_question(result.text):

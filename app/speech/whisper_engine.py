@@ -209,7 +209,7 @@ class WhisperRecognizer:
         self._utterance_audio = None
         start = self._utterance_start / SAMPLE_RATE
         end = start + len(audio) / SAMPLE_RATE
-        text, words = "", []
+        text, words = "", list[Word]()
         if len(audio) >= MIN_DECODE_SECONDS * SAMPLE_RATE:
             text, words = self._engine.decode(audio, with_words=True)
         if not text and not self._last_partial_text:
