@@ -46,12 +46,15 @@ def connect_shared(url: str) -> Iterator[sa.Engine]:
         engine.dispose()
 
 
-def unavailable(url: str, error: Exception) -> SharedStoreUnavailable:
+def unavailable(
+    url: str, error: Exception, command: str = "sync"
+) -> SharedStoreUnavailable:
     """Return the error that says the shared store is unreachable, and log it."""
     log.warning("shared store %s unavailable: %s", describe(url), error)
     reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    kept = " Local calls are kept and will be sent then" if command == "sync" else ""
     return SharedStoreUnavailable(
         f"cannot reach the shared store at {describe(url)} ({reason}); check that "
-        "the server is running and the address is right, then run `cuecard sync` "
-        "again. Local calls are kept and will be sent then"
+        f"the server is running and the address is right, then run `cuecard "
+        f"{command}` again.{kept}"
     )
