@@ -14,9 +14,11 @@ import yaml
 from app import paths
 from app.errors import CuecardError
 from app.playbooks.model import OBJECTION_IDS, Playbook
+from app.playbooks.phrases import weight
 from app.playbooks.problems import PlaybookError, Problem
 from app.playbooks.schema import HEADER_KEYS, TOP_KEYS, Located, NodeReader, closest
 from app.playbooks.source import Document, read_document
+from app.playbooks.text import words
 
 __all__ = [
     "PlaybookError",
@@ -107,8 +109,8 @@ class _Assembler:
         }
         self.extra_categories = reader.text_list(fields.get("categories"), "categories")
 
-    def check(self, first_file: Path) -> None:
-        if self.header is None:
+    def check(self, first_file: Path, all_read: bool) -> None:
+        if self.header is None and all_read:
             self.problems.append(
                 Problem(
                     first_file,
@@ -125,6 +127,7 @@ class _Assembler:
                 hint = closest(card.category, categories)
                 message = f"unknown objection id {card.category!r}{hint}"
                 self._at(located.path, node, message)
+            self._check_triggers(located)
             if not any(card.triggers):
                 node = located.fields.get("triggers", located.node)
                 message = f"card {card.id!r} needs at least one trigger"
@@ -136,6 +139,19 @@ class _Assembler:
         persona_ids = {located.item.id for located in self.personas}
         self._references(self.personas, "openers", opener_ids, "opener")
         self._references(self.openers, "personas", persona_ids, "persona")
+
+    def _check_triggers(self, located: Located) -> None:
+        node = located.fields.get("triggers")
+        if not isinstance(node, yaml.SequenceNode):
+            return
+        for item in node.value:
+            found = words(str(item.value)) if isinstance(item, yaml.ScalarNode) else []
+            if len(found) == 1 and weight(found[0]) < 1.0:
+                message = (
+                    f"trigger {item.value!r} is a single common word and would fire "
+                    "on almost anything; make it a phrase"
+                )
+                self._at(located.path, item, message)
 
     def _at(self, path: Path, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
@@ -179,14 +195,18 @@ def _assemble(path: Path) -> tuple[Playbook | None, list[Problem]]:
         return None, [Problem(path, 1, 1, message)]
     assembler = _Assembler(path)
     digest = hashlib.sha256()
+    all_read = True
     for file in files:
         document, problems, data = read_document(file)
         digest.update(data)
         assembler.problems.extend(problems)
-        if document is not None:
+        if document is None:
+            all_read = False
+        else:
             assembler.add(document)
-    assembler.check(files[0])
+    assembler.check(files[0], all_read)
     if assembler.problems or assembler.header is None:
+        assembler.problems.sort(key=lambda p: (str(p.path), p.line, p.column))
         return None, assembler.problems
     playbook = Playbook(
         name=str(assembler.header["name"]),

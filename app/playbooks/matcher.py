@@ -63,6 +63,8 @@ class Matcher:
                 if normalised:
                     examples.append((owner, normalised))
                     known.update(normalised)
+        thresholds = [card.threshold or DEFAULT_THRESHOLD for card in playbook.cards]
+        self._min_score = min([VETO_SCORE, *thresholds])
         self._vocabulary = Vocabulary(known)
         self._phrases = PhraseIndex(phrases)
         self._examples = ExampleIndex(examples)
@@ -80,7 +82,7 @@ class Matcher:
         if not tokens:
             return []
         resolved = [self._vocabulary.resolve(token.word) for token in tokens]
-        hits = self._phrases.find(resolved, tokens)
+        hits = self._phrases.find(resolved, tokens, self._min_score)
         if any(h.phrase.owner == NO_CARD and h.score >= VETO_SCORE for h in hits):
             return []
         best_hits: dict[int, PhraseHit] = {}
@@ -90,7 +92,13 @@ class Matcher:
                 best_hits[hit.phrase.owner] = hit
         neighbours = self._examples.nearest([word for word, _ in resolved])
         ranked: list[tuple[float, float, Match]] = []
-        for owner, card in enumerate(self.playbook.cards):
+        # Owners whose evidence cannot reach the lowest threshold are not scored.
+        floor = self._min_score * SIMILARITY_FULL
+        owners = {o for o, h in best_hits.items() if h.score >= self._min_score}
+        owners.update(o for o, n in neighbours.items() if n.score >= floor)
+        owners.discard(NO_CARD)
+        for owner in sorted(owners):
+            card = self.playbook.cards[owner]
             found = self._score(owner, best_hits, neighbours, resolved, tokens, text)
             if found is not None and found[0] >= (card.threshold or DEFAULT_THRESHOLD):
                 match = Match(card, round(found[0], 3), found[2])

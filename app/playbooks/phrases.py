@@ -170,6 +170,7 @@ class Phrase:
     total: float
     negated: bool
     content: frozenset[str]
+    content_total: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,10 @@ def compile_phrase(owner: int, words: list[str]) -> Phrase | None:
     weights = tuple(weight(word) for word in words)
     negated = any(word in NEGATORS for word in words)
     content = frozenset(word for word in words if weight(word) == 1.0)
-    return Phrase(owner, tuple(words), weights, sum(weights), negated, content)
+    content_total = sum(weight(word) for word in content)
+    return Phrase(
+        owner, tuple(words), weights, sum(weights), negated, content, content_total
+    )
 
 
 class Vocabulary:
@@ -235,25 +239,45 @@ class PhraseIndex:
 
     def __init__(self, phrases: list[Phrase]) -> None:
         self.phrases = phrases
+        # A hit needs one of the phrase's content words, so only those index it;
+        # a phrase of common words only is indexed by all of them.
         self.by_word: dict[str, list[int]] = {}
         for number, phrase in enumerate(phrases):
-            for word in set(phrase.words):
+            for word in phrase.content or set(phrase.words):
                 self.by_word.setdefault(word, []).append(number)
+        self.known = {word for phrase in phrases for word in phrase.words}
 
     def find(
-        self, resolved: list[tuple[str, float]], tokens: list[Token]
+        self,
+        resolved: list[tuple[str, float]],
+        tokens: list[Token],
+        min_score: float = 0.0,
     ) -> list[PhraseHit]:
-        """Return the best hit of every phrase found in the resolved input words."""
+        """Return the best hit of every phrase found in the resolved input words.
+
+        Phrases that cannot reach ``min_score`` with the words present are skipped
+        without aligning them, which keeps large playbooks fast.
+        """
         positions: dict[str, list[tuple[int, float]]] = {}
         for index, (word, quality) in enumerate(resolved):
-            if quality > 0.0 and word in self.by_word:
+            if quality > 0.0 and word in self.known:
                 positions.setdefault(word, []).append((index, quality))
-        candidates: set[int] = set()
+        # An upper bound of each candidate's score: its content words present,
+        # plus all of its common words as if they were present too.
+        reachable: dict[int, float] = {}
         for word in positions:
-            candidates.update(self.by_word[word])
+            word_weight = weight(word)
+            for number in self.by_word.get(word, ()):
+                reachable[number] = reachable.get(number, 0.0) + word_weight
         hits = []
-        for number in candidates:
-            hit = self._align(self.phrases[number], positions, resolved, tokens)
+        for number, content_weight in reachable.items():
+            phrase = self.phrases[number]
+            bound = phrase.total
+            if phrase.content:
+                bound = content_weight + phrase.total - phrase.content_total
+            if bound < min_score * phrase.total:
+                continue
+            hit = self._align(phrase, positions, resolved, tokens)
             if hit is not None:
                 hits.append(hit)
         return hits
@@ -265,27 +289,29 @@ class PhraseIndex:
         resolved: list[tuple[str, float]],
         tokens: list[Token],
     ) -> PhraseHit | None:
-        # states: input position -> (score so far, first position of the match)
-        best: tuple[float, int, int] | None = None
-        states: list[tuple[int, float, int]] = []
+        # states: input position of the last matched word -> (score, first position)
+        states: dict[int, tuple[float, int]] = {}
         for word, word_weight in zip(phrase.words, phrase.weights, strict=True):
+            found = positions.get(word)
+            if not found:
+                continue
             grown: list[tuple[int, float, int]] = []
-            for position, quality in positions.get(word, ()):
+            for position, quality in found:
                 gain = word_weight * quality
                 value, first = gain, position
-                for previous, score, start in states:
+                for previous, (score, start) in states.items():
                     gap = position - previous - 1
-                    if 0 <= gap <= MAX_GAP:
-                        candidate = score + gain - GAP_PENALTY * gap
-                        if candidate > value:
-                            value, first = candidate, start
+                    if 0 <= gap <= MAX_GAP and score + gain - GAP_PENALTY * gap > value:
+                        value, first = score + gain - GAP_PENALTY * gap, start
                 grown.append((position, value, first))
-            states = _keep_best(states + grown)
-        for position, value, first in states:
-            if best is None or value > best[0]:
-                best = (value, first, position)
-        if best is None:
+            for position, value, first in grown:
+                kept = states.get(position)
+                if kept is None or value > kept[0]:
+                    states[position] = (value, first)
+        if not states:
             return None
+        last, (value, first) = max(states.items(), key=lambda item: item[1][0])
+        best = (value, first, last)
         score = best[0] / phrase.total
         if not phrase.negated and _is_negated(tokens, best[1], best[2]):
             return None
@@ -297,15 +323,6 @@ class PhraseIndex:
         elif score < 1.0:
             return None
         return PhraseHit(phrase, score, best[0], best[1], best[2])
-
-
-def _keep_best(states: list[tuple[int, float, int]]) -> list[tuple[int, float, int]]:
-    by_position: dict[int, tuple[int, float, int]] = {}
-    for state in states:
-        kept = by_position.get(state[0])
-        if kept is None or state[1] > kept[1]:
-            by_position[state[0]] = state
-    return list(by_position.values())
 
 
 def _is_negated(tokens: list[Token], first: int, last: int) -> bool:

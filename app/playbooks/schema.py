@@ -93,14 +93,14 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be text, not a list or a mapping")
             return ""
-        if node.tag == BOOL_TAG and node.style is None:
+        if node.tag == BOOL_TAG and not node.style:
             self.problem(
                 node,
                 f"{what} {node.value!r} is read as a yes/no value, not text; "
                 f'put it in quotes: "{node.value}"',
             )
             return ""
-        if node.tag == NULL_TAG and node.style is None:
+        if node.tag == NULL_TAG and not node.style:
             self.problem(node, f"{what} is empty; write the text after the colon")
             return ""
         value = str(node.value).strip()
@@ -113,7 +113,7 @@ class NodeReader:
         if node is None:
             return ()
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == NULL_TAG and node.style is None:
+            if node.tag == NULL_TAG and not node.style:
                 return ()
             return (self.text(node, what),)
         if not isinstance(node, yaml.SequenceNode):

@@ -158,11 +158,12 @@ def read_document(path: Path) -> tuple[Document | None, list[Problem], bytes]:
         text, body, body_line, problems = split_front_matter(path, text)
         if problems:
             return None, problems, data
+    # Duplicate keys leave a usable tree, so the other checks still run.
     root, problems = compose(path, text)
-    if root is None or problems:
+    if root is None:
         return None, problems, data
     if not isinstance(root, yaml.MappingNode):
         mark = root.start_mark
         message = "the file must be a set of 'key: value' lines at the top level"
         return None, [Problem(path, mark.line + 1, mark.column + 1, message)], data
-    return Document(path, root, body, body_line), [], data
+    return Document(path, root, body, body_line), problems, data
