@@ -2,12 +2,13 @@
 
 Usage: python bench/matcher_eval.py [TSV] [--playbook PATH] [--errors]
 
-TSV has a header and ``category<TAB>utterance`` rows; category ``none`` marks a
-non-objection. Prints per-category precision and recall, macro-F1 over the
-objection categories, and the false-alarm rate on ``none`` rows, for the text as
-written and in recognizer style: lowercase, no punctuation except apostrophes in
-contractions (as Vosk and Whisper print them), numbers as words, and one or two
-words dropped or replaced by a sound-alike, with a fixed seed.
+TSV has a header and ``category<TAB>utterance`` rows, where category ``none``
+marks a non-objection. The script prints per-category precision and recall,
+macro-F1 over the objection categories, and the false-alarm rate on ``none`` rows.
+It does so for the text as written and again in recognizer style. Recognizer
+style is lowercase, without punctuation except apostrophes in contractions (Vosk
+and Whisper print those), with numbers as words, and with one or two words
+dropped or replaced by a sound-alike, using a fixed seed.
 """
 
 import argparse
@@ -139,6 +140,7 @@ def evaluate(
     predicted: Counter[str] = Counter()
     actual: Counter[str] = Counter()
     false_alarms = nones = 0
+
     for category, text in rows:
         matches = matcher.match(text)
         guess = matches[0].card.category if matches else "none"
@@ -152,6 +154,7 @@ def evaluate(
         if show_errors and guess != category:
             heard = f" ({matches[0].heard!r} {matches[0].score})" if matches else ""
             print(f"  MISS {category:>18} -> {guess}{heard}: {text}")
+
     categories = sorted(c for c in actual if c != "none")
     f1_scores = []
     print(f"  {'category':<20}{'n':>4}{'precision':>11}{'recall':>8}{'F1':>7}")
@@ -165,6 +168,7 @@ def evaluate(
             f"  {category:<20}{actual[category]:>4}{precision:>11.2f}"
             f"{recall:>8.2f}{f1:>7.2f}"
         )
+
     macro_f1 = sum(f1_scores) / len(f1_scores)
     false_alarm_rate = false_alarms / nones if nones else 0.0
     print(f"  macro-F1 {macro_f1:.3f}   false alarms on none {false_alarm_rate:.1%}")

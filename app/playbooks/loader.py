@@ -1,8 +1,8 @@
 """Loading a playbook from a file or a folder of files, with full validation.
 
-A folder's ``.yaml``, ``.yml`` and ``.md`` files (searched recursively, in name
-order, skipping README.md) form one playbook; exactly one of them carries the
-``playbook:`` header with the name and version.
+A folder's ``.yaml``, ``.yml`` and ``.md`` files form one playbook. They are
+found recursively and read in name order, skipping README.md. Exactly one of them
+contains the ``playbook:`` header with the name and version.
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""The playbook as the rest of the app sees it: immutable cards, openers, personas."""
+"""The playbook data model: immutable cards, openers and personas."""
 
 from dataclasses import dataclass, field
 from pathlib import Path

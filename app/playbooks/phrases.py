@@ -19,8 +19,8 @@ FUZZY_QUALITY = 0.8
 FUZZY_CUTOFF = 80.0
 FUZZY_MIN_LENGTH = 5
 # A garbled word keeps its first letter (or a vowel for a vowel) and about its
-# length ("contrackt" for "contract"); without this rule "onboard" would stand
-# for "board".
+# length, as "contrackt" does for "contract". Without this rule "onboard" would
+# match "board".
 FUZZY_MAX_LENGTH_CHANGE = 1
 VOWELS = frozenset("aeiou")
 FUZZY_CACHE_SIZE = 20_000
@@ -239,8 +239,8 @@ class PhraseIndex:
 
     def __init__(self, phrases: list[Phrase]) -> None:
         self.phrases = phrases
-        # A hit needs one of the phrase's content words, so only those index it;
-        # a phrase of common words only is indexed by all of them.
+        # A hit needs one of the phrase's content words, so only those index it.
+        # A phrase made only of common words is indexed by all of them.
         self.by_word: dict[str, list[int]] = {}
         for number, phrase in enumerate(phrases):
             for word in phrase.content or set(phrase.words):

@@ -1,10 +1,10 @@
 """Hot reload: apply an edited playbook while the app runs, without Qt.
 
 A thread polls the size, modification time and inode of every playbook file.
-Polling, unlike file-system events, sees editors that save to a temporary file and
-rename it over the original, on every platform, at the cost of one ``stat`` per
-file per interval. A file that fails validation (including an empty or half-written
-read) keeps the last good playbook in use; the next change is tried again.
+Polling detects editors that save to a temporary file and rename it over the
+original on every platform. It costs one ``stat`` per file per interval. A file
+that fails validation, including an empty or half-written read, leaves the last
+good playbook in use, and the next change is tried again.
 """
 
 import logging

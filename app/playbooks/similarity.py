@@ -25,7 +25,7 @@ def features(words: list[str]) -> Counter[str]:
 
 @dataclass(frozen=True, slots=True)
 class Neighbour:
-    """The most similar example of one owner (a card index, or -1 for none)."""
+    """The nearest example of one owner (a card index, or -1 for non-objections)."""
 
     owner: int
     score: float

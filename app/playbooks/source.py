@@ -5,7 +5,6 @@ exact spot. The byte-level checks (empty file, byte-order mark, Windows-1252 tex
 tab indentation) run first because the YAML parser reports them badly or not at all.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +66,8 @@ def decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     ):
         problems.append(Problem(path, 1, 1, "the file is empty; add a playbook"))
         return None, problems
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = re.match(r"[ \t]*", line).group()  # type: ignore[union-attr]
+    for number, row in enumerate(text.splitlines(), start=1):
+        indent = row[: len(row) - len(row.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(
                 Problem(
