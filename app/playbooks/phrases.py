@@ -193,7 +193,9 @@ def compile_phrase(owner: int, words: list[str]) -> Phrase | None:
         return None
     weights = tuple(weight(word) for word in words)
     negated = any(word in NEGATORS for word in words)
-    content = frozenset(word for word in words if weight(word) == 1.0)
+    # "not" is too frequent to find candidates by, unless it is the only key word.
+    content = frozenset(w for w in words if weight(w) == 1.0 and w not in NEGATORS)
+    content = content or frozenset(w for w in words if weight(w) == 1.0)
     content_total = sum(weight(word) for word in content)
     return Phrase(
         owner, tuple(words), weights, sum(weights), negated, content, content_total
