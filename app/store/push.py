@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from psycopg.types.json import Jsonb
+from sqlalchemy.dialects import sqlite
 
 from app import paths
 from app.store.local import LocalStore
@@ -127,8 +128,10 @@ def _upsert(
 ) -> None:
     if not rows:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    if connection.dialect.name == "postgresql":
+        _upsert_by_copy(connection, table, rows)
+        return
+    statement = sqlite.insert(table)
     changes = {
         column.name: statement.excluded[column.name]
         for column in table.columns
@@ -138,6 +141,46 @@ def _upsert(
         index_elements=[table.c.id], set_=changes
     )
     connection.execute(statement, list(rows))
+
+
+def _upsert_by_copy(
+    connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]
+) -> None:
+    # psycopg sends an executemany as one statement per row; COPY into a
+    # temporary table and one INSERT ... SELECT is several times faster.
+    names = [column.name for column in table.columns]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    staging = f"staging_{table.name}"
+    updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in names if n != "id")
+    json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+    dialect = connection.dialect
+    processors = {
+        column.name: column.type.bind_processor(dialect) for column in table.columns
+    }
+
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
+            f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY {staging} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                values = []
+                for name in names:
+                    value = row[name]
+                    if name in json_columns:
+                        value = None if value is None else Jsonb(value)
+                    elif processors[name] is not None:
+                        value = processors[name](value)
+                    values.append(value)
+                copy.write_row(values)
+        cursor.execute(
+            f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {staging} "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"DELETE FROM {staging}")
 
 
 def _write_sent_log(

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 import sqlalchemy as sa
 
 from app.errors import CuecardError
@@ -40,7 +41,7 @@ def connect_shared(url: str) -> Iterator[sa.Engine]:
             )
         try:
             yield engine
-        except sa.exc.OperationalError as error:
+        except (sa.exc.OperationalError, psycopg.OperationalError) as error:
             raise unavailable(url, error) from error
     finally:
         engine.dispose()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import sqlalchemy as sa
 
 from app.errors import CuecardError
@@ -64,11 +65,11 @@ def sync(
                 batch_size=batch_size,
                 on_batch_committed=on_batch_committed,
             )
-        except sa.exc.OperationalError:
+        except (sa.exc.OperationalError, psycopg.OperationalError):
             raise
-        except sa.exc.DBAPIError as error:
+        except (sa.exc.DBAPIError, psycopg.Error) as error:
             log.error("shared store %s rejected a batch: %s", store_name, error)
-            reason = str(error.orig).strip().splitlines()[0]
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
             raise CuecardError(
                 f"the shared store {store_name} rejected the changes ({reason}); "
                 "check that the rep name in Cuecard is your database user name"
