@@ -27,6 +27,10 @@ FUZZY_CACHE_SIZE = 20_000
 # "no" is left out on purpose: "yeah, no, we have a vendor" is still an objection.
 NEGATORS = frozenset({"not", "never", "neither", "nor"})
 NEGATION_REACH = 2
+# Words that flip a phrase's meaning when they sit inside its span without being
+# part of it: "we have no budget" is not "we have budget". Unlike NEGATORS they
+# are not checked before the span, because "Yeah, no. Hard pass." is a refusal.
+INVERTERS = frozenset({"no", "zero", "none", "without"})
 
 FUNCTION_WORDS = frozenset(
     [
@@ -317,6 +321,8 @@ class PhraseIndex:
         score = best[0] / phrase.total
         if not phrase.negated and _is_negated(tokens, best[1], best[2]):
             return None
+        if _is_inverted(phrase, tokens, best[1], best[2]):
+            return None
         # Common words alone ("we've been") never fire a phrase that has others.
         if phrase.content:
             span = range(best[1], best[2] + 1)
@@ -330,3 +336,8 @@ class PhraseIndex:
 def _is_negated(tokens: list[Token], first: int, last: int) -> bool:
     start = max(0, first - NEGATION_REACH)
     return any(token.word in NEGATORS for token in tokens[start : last + 1])
+
+
+def _is_inverted(phrase: Phrase, tokens: list[Token], first: int, last: int) -> bool:
+    inside = {token.word for token in tokens[first : last + 1]}
+    return bool((inside & INVERTERS) - set(phrase.words))
