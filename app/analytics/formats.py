@@ -89,15 +89,18 @@ def report_to_table(report: Report) -> str:
             f"{stats.rep[:20]:20} {stats.dials:>7} {stats.connects:>9} "
             f"{stats.meetings:>9} {_percent(stats.connect_to_meeting_rate):>6}"
         )
+
     lines += ["", "Objections (team)"]
     for category, count in sorted(report.team.objections.items(), key=lambda i: -i[1]):
         lines.append(f"  {category:24} {count:>7}")
+
     lines += ["", f"{'card':28} {'fired':>7} {'helpful':>8} {'meeting rate':>13}"]
     for card in report.cards:
         lines.append(
             f"{card.card_id[:28]:28} {card.fired:>7} {card.helpful_calls:>8} "
             f"{_percent(card.helpful_meeting_rate):>13}"
         )
+
     lines += ["", "Objections no card answered (marked not helpful)"]
     for unanswered in report.unanswered:
         examples = "; ".join(unanswered.examples)
@@ -106,6 +109,7 @@ def report_to_table(report: Report) -> str:
         )
     if not report.unanswered:
         lines.append("  none")
+
     lines += [
         "",
         f"Meetings where a card was used: {report.meetings_with_card} of "

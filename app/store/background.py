@@ -24,7 +24,7 @@ MAX_RETRY_S = 600.0
 
 @dataclass(frozen=True)
 class SyncState:
-    """What the sync thread is doing, for the status line of the window."""
+    """The sync thread's status, for the status line of the window."""
 
     status: str  # "syncing", "synced", "retrying" or "failed"
     message: str

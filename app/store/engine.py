@@ -40,8 +40,9 @@ def sqlite_engine(path: Path) -> sa.Engine:
     """Create an engine for a SQLite file with WAL, a busy timeout and real BEGINs.
 
     Transactions start with a plain BEGIN, or BEGIN IMMEDIATE on connections with
-    the ``immediate`` execution option, so a writer takes the lock before reading
-    and never fails halfway with "database is locked".
+    the ``immediate`` execution option. A writer then takes the lock before it
+    reads, so it waits up to the busy timeout for another writer instead of
+    failing with "database is locked" after reading.
     """
     journal = "DELETE" if is_network_path(path.parent) else "WAL"
     engine = sa.create_engine(

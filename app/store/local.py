@@ -2,7 +2,7 @@
 
 Thread safety: one LocalStore may be shared by several threads. Each method runs
 its own short transaction on a pooled connection, and writes are serialised by a
-lock, so SQLite sees one writer per process. Each segment and card event is
+lock, so SQLite has one writer per process. Each segment and card event is
 committed as soon as it is added, so a killed process loses only what had not
 been handed to the store yet.
 """
@@ -54,7 +54,7 @@ class LocalStore:
 
         The default path is app.paths.local_database_path(). A file that SQLite
         cannot read is renamed to ``*.corrupt-<time>`` and a new database is made
-        in its place; ``notice`` then says where the old file went.
+        in its place; ``notice`` then names the moved file.
         """
         path = path or paths.local_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)

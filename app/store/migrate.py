@@ -25,7 +25,7 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
-    """Return the newest revision that this version of the app knows."""
+    """Return the newest revision among this app's migrations."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head

@@ -11,8 +11,8 @@ OUTCOMES: dict[str, str] = {
     "do-not-call": "Do not call",
 }
 
-# Outcomes where the rep spoke with the person they called. A gatekeeper,
-# a voicemail or no answer is a dial without a connect.
+# Outcomes where the rep spoke with the person they called. The gatekeeper,
+# voicemail and no-answer outcomes count as dials without a connect.
 CONNECTED_OUTCOMES: frozenset[str] = frozenset(
     {"meeting-booked", "callback", "not-interested", "wrong-person", "do-not-call"}
 )

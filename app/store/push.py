@@ -55,7 +55,7 @@ def push_outbox(
     """Send every queued change to ``shared`` in batches, oldest first.
 
     ``on_batch_committed`` is called with the batch number after the shared
-    store commits a batch and before the outbox forgets it.
+    store commits a batch and before its outbox entries are deleted.
     """
     totals = PushTotals()
     while True:
@@ -146,8 +146,9 @@ def _upsert(
 def _upsert_by_copy(
     connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]]
 ) -> None:
-    # psycopg sends an executemany as one statement per row; COPY into a
-    # temporary table and one INSERT ... SELECT is several times faster.
+    # psycopg runs an executemany as one pipelined statement per row. COPY into
+    # a temporary table and one INSERT ... SELECT took 4.8 s instead of 9.2 s
+    # for 110,000 rows in bench/sync_bench.py.
     names = [column.name for column in table.columns]
     quoted = ", ".join(f'"{name}"' for name in names)
     staging = f"staging_{table.name}"

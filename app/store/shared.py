@@ -50,8 +50,8 @@ def connect_shared(url: str) -> Iterator[sa.Engine]:
 def unavailable(
     url: str, error: Exception, command: str = "sync"
 ) -> SharedStoreUnavailable:
-    """Return the error that says the shared store is unreachable, and log it."""
-    log.warning("shared store %s unavailable: %s", describe(url), error)
+    """Log and return the error for a shared store that cannot be reached."""
+    log.info("shared store %s unavailable: %s", describe(url), error)
     reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
     kept = " Local calls are kept and will be sent then" if command == "sync" else ""
     return SharedStoreUnavailable(

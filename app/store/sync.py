@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class SyncReport:
-    """What one sync pass sent and received."""
+    """Rows sent and playbooks received in one sync pass."""
 
     store: str
     sent: Counter[str] = field(default_factory=Counter)
