@@ -37,6 +37,7 @@ from app.ui.card_view import CurrentCard, EarlierCards
 from app.ui.loading import CallParts, load_call_parts, open_store
 from app.ui.metrics_bar import MetricsBar
 from app.ui.outcome_flow import OutcomeFlow
+from app.ui.panels import Panels
 from app.ui.sources import capture_source
 from app.ui.transcript_view import TranscriptView
 from app.ui.workers import Workers
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self)
         self._build()
         self.outcomes = OutcomeFlow(self, self.workers, lambda: self.store)
+        self.panels = Panels(self)
         self._connect()
         self.set_pinned(settings.always_on_top)
         self._update_state(str(CallState.IDLE))
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.reminder.setObjectName("untaggedReminder")
         self.reminder.setWordWrap(True)
         self.reminder.setVisible(False)
+        self.reminder.linkActivated.connect(lambda _link: self.panels.open_history())
 
         self.card_view = CurrentCard(central)
         self.earlier_cards = EarlierCards(central)
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         actions.quit.triggered.connect(self.close)
         self.controller.event.connect(self._on_event)
         self.controller.state_changed.connect(self._update_state)
+        self.controller.state_changed.connect(self.panels.show_call_state)
         self.controller.started.connect(self._on_started)
         self.controller.ended.connect(self._on_ended)
         self.controller.failed.connect(self.show_error)
@@ -253,8 +257,8 @@ class MainWindow(QMainWindow):
         if untagged:
             calls = "call has" if untagged == 1 else "calls have"
             self.reminder.setText(
-                f"{untagged} earlier {calls} no outcome yet: tag them in "
-                "File > History."
+                f"{untagged} earlier {calls} no outcome yet: "
+                '<a href="history">tag them in History</a>.'
             )
             self.reminder.setVisible(True)
 
@@ -270,6 +274,27 @@ class MainWindow(QMainWindow):
 
     def _on_outcome_saved(self, call_id: str, outcome: str) -> None:
         self.statusBar().showMessage(f"Call saved as {outcome}", 5000)
+        self.panels.refresh_history()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save new settings; reload the playbook and engine when they changed."""
+        reload = (settings.playbook_path, settings.speech_model) != (
+            self.settings.playbook_path,
+            self.settings.speech_model,
+        )
+        self.settings = settings
+        save_settings(settings)
+        self.set_pinned(settings.always_on_top)
+        if reload:
+            self.parts = None
+            self.status.setText("Loading the speech model and playbook...")
+            self._update_state(str(self.controller.state))
+            self.workers.run(
+                "loading the speech model and playbook",
+                lambda: load_call_parts(settings),
+                self._on_parts,
+                self.show_error,
+            )
 
     # Cards
 
@@ -399,6 +424,7 @@ class MainWindow(QMainWindow):
 
     def _shut_down(self) -> None:
         self.outcomes.close_dialog()
+        self.panels.close_all()
         self.workers.wait()
         if self.store is not None:
             self.store.close()
