@@ -118,6 +118,18 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
         if "mapping values are not allowed" in reason:
             reason += "; text that contains ': ' must be in quotes"
         return None, [Problem(path, line, column, f"invalid YAML: {reason}")]
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        code = error.character
+        if isinstance(code, str):
+            code = ord(code)
+        message = (
+            f"control character U+{code:04X} is not allowed in YAML; "
+            "delete it or save the file again as plain text"
+        )
+        return None, [Problem(path, line, column, message)]
     if root is None:
         return None, [Problem(path, 1, 1, "the file is empty; add a playbook")]
     return root, list(_duplicate_keys(path, root))
