@@ -22,8 +22,8 @@ _VOTE_MARK = {True: "  [helpful]", False: "  [not helpful]", None: ""}
 
 
 def fill_placeholders(text: str, rep_name: str) -> str:
-    """Replace the playbook's ``{rep}`` placeholder with the rep's name."""
-    return text.replace("{rep}", rep_name or "I")
+    """Replace ``{rep}`` with the rep's name, or "[your name]" when unset."""
+    return text.replace("{rep}", rep_name or "[your name]")
 
 
 def _scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:

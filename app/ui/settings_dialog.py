@@ -91,7 +91,7 @@ class _DeviceRow(QWidget):
 
 
 class SettingsDialog(QDialog):
-    """Edits a copy of the settings; ``result_settings`` holds them on Save."""
+    """Edits a copy of the settings, which ``result_settings`` contains after Save."""
 
     def __init__(self, settings: Settings, workers: Workers, parent: QWidget) -> None:
         super().__init__(parent)
