@@ -83,6 +83,8 @@ def shortcut_help() -> str:
     }
     lines = [f"{SHORTCUTS[key]:>12}   {label}" for key, label in names.items()]
     lines.append("")
+    # TODO: register global hotkeys on Windows, macOS and X11; Wayland offers
+    # none to applications, so there this message stays the honest answer.
     lines.append(
         "These shortcuts work while the Cuecard window has focus. Global hotkeys "
         "(working while the dialer has focus) are not available yet."

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class CallState(StrEnum):
-    """Where the current call is in its life."""
+    """The stage of the current call."""
 
     IDLE = "idle"
     STARTING = "starting"
@@ -45,7 +45,7 @@ class ShownCard:
 
 @dataclass
 class EndedCall:
-    """What the outcome dialog needs once a call has stopped."""
+    """A stopped call: its summary, call id and shown cards, for the outcome dialog."""
 
     summary: CallSummary
     call_id: str | None
