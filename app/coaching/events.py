@@ -24,6 +24,7 @@ class CardFired:
     score: float
     utterance: int
     partial: bool
+    playbook_version: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON-lines record for this event."""

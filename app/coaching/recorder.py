@@ -78,7 +78,7 @@ class CallRecorder:
                 self.call_id,
                 card_id=event.card,
                 category=event.category,
-                playbook_version=self.playbook.version,
+                playbook_version=event.playbook_version or self.playbook.version,
                 at=event.t,
                 heard=event.heard,
                 score=event.score,

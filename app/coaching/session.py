@@ -49,6 +49,15 @@ class CallSession:
         self._last_metrics_at = -METRICS_INTERVAL_SECONDS
         self._clock = 0.0
 
+    def use_playbook(self, playbook: Playbook, matcher: Matcher) -> None:
+        """Match with an edited playbook from the next result on.
+
+        Called from another thread: the session thread reads both references once
+        per result, and swapping a reference is atomic in CPython.
+        """
+        self.matcher = matcher
+        self.playbook = playbook
+
     @property
     def clock(self) -> float:
         """The latest call time seen in any result, in seconds."""
@@ -147,6 +156,7 @@ class CallSession:
             score=match.score,
             utterance=result.utterance,
             partial=not result.is_final,
+            playbook_version=self.playbook.version,
         )
         log.info(
             "card %s fired at %.2f s on %s words %r (score %.2f)",

@@ -18,6 +18,8 @@ from app.coaching.call import CallSetup, start_call
 from app.coaching.events import CallSummary, CardFired, CardWithdrawn, CoachEvent
 from app.coaching.metrics import MetricSettings
 from app.coaching.pipeline import CallPipeline
+from app.playbooks.matcher import Matcher
+from app.playbooks.model import Playbook
 from app.settings import Settings
 from app.store.local import LocalStore
 from app.ui.loading import CallParts
@@ -120,6 +122,11 @@ class CallController(QObject):
             return pipeline, untagged
 
         self.workers.run("starting the call", work, self._on_started, self._on_failed)
+
+    def use_playbook(self, playbook: Playbook, matcher: Matcher) -> None:
+        """Apply an edited playbook to the call in progress, if any."""
+        if self._pipeline is not None:
+            self._pipeline.session.use_playbook(playbook, matcher)
 
     def end(self) -> None:
         """Stop the call in a worker; ``ended`` follows with its summary."""

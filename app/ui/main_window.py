@@ -1,5 +1,6 @@
 """The compact coaching window a rep keeps beside the dialer."""
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from app.coaching.events import (
     TranscriptFinal,
     TranscriptPartial,
 )
+from app.playbooks.loader import resolve_playbook_path
+from app.playbooks.matcher import Matcher
+from app.playbooks.model import Playbook
 from app.settings import Settings, save_settings
 from app.store.local import LocalStore
 from app.ui.actions import WindowActions
@@ -38,6 +42,7 @@ from app.ui.loading import CallParts, load_call_parts, open_store
 from app.ui.metrics_bar import MetricsBar
 from app.ui.outcome_flow import OutcomeFlow
 from app.ui.panels import Panels
+from app.ui.playbook_reload import PlaybookReloader
 from app.ui.sources import capture_source
 from app.ui.transcript_view import TranscriptView
 from app.ui.workers import Workers
@@ -146,6 +151,9 @@ class MainWindow(QMainWindow):
         self.controller.failed.connect(self.show_error)
         self.outcomes.failed.connect(self.show_error)
         self.outcomes.saved.connect(self._on_outcome_saved)
+        self.reloader = PlaybookReloader(self)
+        self.reloader.reloaded.connect(self._on_playbook_reloaded)
+        self.reloader.failed.connect(self.show_error)
 
     def _load(self) -> None:
         self.workers.run(
@@ -179,6 +187,20 @@ class MainWindow(QMainWindow):
         chosen = self.persona.findData(self.settings.persona)
         self.persona.setCurrentIndex(max(chosen, 0))
         self._after_load()
+
+        self.reloader.watch(resolve_playbook_path(self.settings.playbook_path))
+
+    def _on_playbook_reloaded(self, reloaded: tuple[Playbook, Matcher]) -> None:
+        playbook, matcher = reloaded
+        if self.parts is None:
+            return
+        self.parts = dataclasses.replace(self.parts, playbook=playbook, matcher=matcher)
+        self.controller.use_playbook(playbook, matcher)
+        self.status.setText(
+            f"Speech: {self.parts.engine.name} {self.parts.model.name} · "
+            f"Playbook: {playbook.name} {playbook.version} (reloaded)"
+        )
+        log.info("playbook %s %s applied", playbook.name, playbook.version)
 
     def _after_load(self) -> None:
         self._update_state(str(self.controller.state))
@@ -423,6 +445,7 @@ class MainWindow(QMainWindow):
         self.controller.end()
 
     def _shut_down(self) -> None:
+        self.reloader.stop()
         self.outcomes.close_dialog()
         self.panels.close_all()
         self.workers.wait()
