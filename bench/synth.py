@@ -33,23 +33,8 @@ import numpy as np
 import soundfile
 import soxr
 
-OBJECTION_IDS = (
-    "not-interested",
-    "send-info",
-    "no-budget",
-    "has-vendor",
-    "bad-timing",
-    "busy-now",
-    "not-decision-maker",
-    "gatekeeper",
-    "who-are-you",
-    "built-in-house",
-    "under-contract",
-    "need-to-consult",
-    "no-need",
-    "tried-before",
-    "do-not-call",
-)
+from app.playbooks.model import OBJECTION_IDS
+
 SPEAKERS = ("rep", "prospect")
 
 TURN_LINE = re.compile(r"^\s*(REP|PROSPECT)\s*:\s*(.+?)\s*$")
