@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 from app import paths
 from app.errors import CuecardError
 from app.store import migrate
-from app.store.engine import sqlite_engine
+from app.store.failures import user_fixable_failures
 from app.store.outcomes import OUTCOMES
 from app.store.records import CallDetail, CallSummary, CardEvent, Segment
+from app.store.recovery import open_checked
 from app.store.schema import calls, card_events, outbox, segments
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class LocalStore:
 
     def __init__(self, engine: sa.Engine, *, clock: Clock, notice: str | None) -> None:
         self.engine = engine
+        self.path = Path(engine.url.database or "")
         self._write_engine = engine.execution_options(immediate=True)
         self._write_lock = threading.Lock()
         self._clock = clock
@@ -52,28 +55,22 @@ class LocalStore:
     def open(cls, path: Path | None = None, *, clock: Clock = utc_now) -> "LocalStore":
         """Open (creating or migrating) the local database at ``path``.
 
-        The default path is app.paths.local_database_path(). A file that SQLite
-        cannot read is renamed to ``*.corrupt-<time>`` and a new database is made
-        in its place; ``notice`` then names the moved file.
+        The default path is app.paths.local_database_path(). A damaged file
+        (SQLite's quick_check fails, or it is not a database) is renamed to
+        ``*.corrupt-<time>`` and a new database is made in its place; ``notice``
+        then names the moved file. Raises CuecardError when the file cannot be
+        opened or written, such as a full disk, a read-only folder or a lock
+        held by another program for longer than the busy timeout.
         """
         path = path or paths.local_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        notice = None
-        engine = sqlite_engine(path)
-        try:
-            _check_readable(engine)
-        except sa.exc.DatabaseError as error:
-            engine.dispose()
-            moved = _move_aside(path)
-            log.warning(
-                "database %s is unreadable (%s); moved to %s", path, error, moved
-            )
-            notice = (
-                f"The call database could not be read and was moved to {moved}; "
-                "a new, empty one is in use."
-            )
-            engine = sqlite_engine(path)
-        migrate.upgrade(engine)
+        with user_fixable_failures(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            engine, notice = open_checked(path)
+            try:
+                migrate.upgrade(engine)
+            except BaseException:
+                engine.dispose()
+                raise
         return cls(engine, clock=clock, notice=notice)
 
     def close(self) -> None:
@@ -82,8 +79,22 @@ class LocalStore:
 
     @contextmanager
     def write_transaction(self) -> Iterator[sa.Connection]:
-        """Open a write transaction; only one runs at a time in this process."""
-        with self._write_lock, self._write_engine.begin() as connection:
+        """Open a write transaction; only one runs at a time in this process.
+
+        Raises CuecardError for a lock held too long, a full disk or a file
+        that cannot be written.
+        """
+        with (
+            user_fixable_failures(self.path),
+            self._write_lock,
+            self._write_engine.begin() as connection,
+        ):
+            yield connection
+
+    @contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """Open a connection for reading; errors a user can fix become CuecardError."""
+        with user_fixable_failures(self.path), self.engine.connect() as connection:
             yield connection
 
     def now(self) -> datetime:
@@ -123,26 +134,58 @@ class LocalStore:
         return call_id
 
     def add_segment(
-        self, call_id: str, *, speaker: str, start: float, end: float, text: str
+        self,
+        call_id: str,
+        *,
+        speaker: str,
+        start: float,
+        end: float,
+        text: str,
+        utterance: int | None = None,
     ) -> None:
-        """Store a final transcript segment, unless the call keeps no transcript."""
-        rep, allowed = self._call_privacy(call_id)
-        if not allowed:
-            return
-        segment_id = str(uuid.uuid4())
-        with self.write_transaction() as connection:
-            connection.execute(
-                segments.insert().values(
-                    id=segment_id,
-                    call_id=call_id,
-                    rep=rep,
-                    speaker=speaker,
-                    start=start,
-                    end=end,
-                    text=text,
-                )
-            )
-            _queue(connection, "segment", segment_id)
+        """Store a final transcript segment, unless the call keeps no transcript.
+
+        With ``utterance``, the segment replaces the draft (or an earlier final
+        segment) of that utterance number and speaker in the same transaction.
+        It keeps the draft's id, so a shared store that received the draft is
+        overwritten on the next sync.
+        """
+        self._write_segment(
+            call_id,
+            speaker=speaker,
+            utterance=utterance,
+            start=start,
+            end=end,
+            text=text,
+            draft=False,
+        )
+
+    def save_draft_segment(
+        self,
+        call_id: str,
+        *,
+        speaker: str,
+        utterance: int,
+        start: float,
+        end: float,
+        text: str,
+    ) -> None:
+        """Store the text so far of an utterance that is still being spoken.
+
+        Each call replaces the previous draft with the same call, speaker and
+        utterance number; a draft never replaces a final segment. One short
+        transaction each, meant for about one call a second per speaker, so a
+        killed process loses at most the last second of the transcript.
+        """
+        self._write_segment(
+            call_id,
+            speaker=speaker,
+            utterance=utterance,
+            start=start,
+            end=end,
+            text=text,
+            draft=True,
+        )
 
     def add_card_event(
         self,
@@ -252,7 +295,7 @@ class LocalStore:
         Raises CuecardError when no call or more than one call matches.
         """
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        with self.engine.connect() as connection:
+        with self.read_connection() as connection:
             found = connection.scalars(
                 sa.select(calls.c.id)
                 .where(calls.c.id.like(f"{pattern}%", escape="\\"))
@@ -278,7 +321,7 @@ class LocalStore:
 
     def get_call(self, call_id: str) -> CallDetail:
         """Return a call with its segments and card events; CuecardError if unknown."""
-        with self.engine.connect() as connection:
+        with self.read_connection() as connection:
             row = connection.execute(
                 sa.select(calls).where(calls.c.id == call_id)
             ).one_or_none()
@@ -305,7 +348,13 @@ class LocalStore:
             metrics=row.metrics or {},
             next_step=row.next_step,
             segments=tuple(
-                Segment(speaker=s.speaker, start=s.start, end=s.end, text=s.text)
+                Segment(
+                    speaker=s.speaker,
+                    start=s.start,
+                    end=s.end,
+                    text=s.text,
+                    draft=s.draft,
+                )
                 for s in segment_rows
             ),
             card_events=events,
@@ -313,7 +362,7 @@ class LocalStore:
 
     def pending_changes(self) -> int:
         """Return how many local changes wait to be pushed to the shared store."""
-        with self.engine.connect() as connection:
+        with self.read_connection() as connection:
             return connection.scalar(sa.select(sa.func.count()).select_from(outbox))
 
     def _summaries(self, condition: Any, limit: int | None) -> list[CallSummary]:
@@ -328,15 +377,62 @@ class LocalStore:
             .order_by(calls.c.started_at.desc())
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.read_connection() as connection:
             rows = connection.execute(query).all()
         return [_summary(row._mapping, row.card_count) for row in rows]
+
+    def _write_segment(
+        self,
+        call_id: str,
+        *,
+        speaker: str,
+        utterance: int | None,
+        start: float,
+        end: float,
+        text: str,
+        draft: bool,
+    ) -> None:
+        rep, allowed = self._call_privacy(call_id)
+        if not allowed:
+            return
+        statement = sqlite.insert(segments).values(
+            id=str(uuid.uuid4()),
+            call_id=call_id,
+            rep=rep,
+            speaker=speaker,
+            utterance=utterance,
+            start=start,
+            end=end,
+            text=text,
+            draft=draft,
+        )
+        if utterance is not None:
+            excluded = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=[
+                    segments.c.call_id,
+                    segments.c.speaker,
+                    segments.c.utterance,
+                ],
+                set_={
+                    "start": excluded.start,
+                    "end": excluded.end,
+                    "text": excluded.text,
+                    "draft": excluded.draft,
+                },
+                # A late draft must not turn a final segment back into a draft.
+                where=segments.c.draft if draft else None,
+            )
+        with self.write_transaction() as connection:
+            segment_id = connection.scalar(statement.returning(segments.c.id))
+            if segment_id is not None:
+                _queue(connection, "segment", segment_id)
 
     def _call_privacy(self, call_id: str) -> tuple[str, bool]:
         known = self._transcript_allowed.get(call_id)
         if known is not None:
             return known
-        with self.engine.connect() as connection:
+        with self.read_connection() as connection:
             row = connection.execute(
                 sa.select(calls.c.rep, calls.c.store_transcript).where(
                     calls.c.id == call_id
@@ -389,19 +485,3 @@ def _card_event(row: Any) -> CardEvent:
         withdrawn=row.withdrawn,
         helpful=row.helpful,
     )
-
-
-def _check_readable(engine: sa.Engine) -> None:
-    with engine.connect() as connection:
-        connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-
-
-def _move_aside(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    path.rename(target)
-    for suffix in ("-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            companion.rename(target.with_name(target.name + suffix))
-    return target

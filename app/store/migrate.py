@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from app.errors import CuecardError
+from app.store.failures import is_user_fixable
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         log.exception(
             "migration of %s from %s to %s failed", engine.url, before, target
         )
+        if engine.dialect.name == "sqlite" and is_user_fixable(error):
+            # A lock, a full disk or a read-only folder: the caller names the fix.
+            raise
         kept = f"; a backup is at {backup}" if backup else ""
         raise CuecardError(
             f"updating the database {engine.url.render_as_string()} from revision "

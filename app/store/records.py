@@ -37,12 +37,17 @@ class CallSummary:
 
 @dataclass(frozen=True)
 class Segment:
-    """A final transcript segment; times are seconds from the call's start."""
+    """A transcript segment; times are seconds from the call's start.
+
+    ``draft`` marks the text so far of an utterance whose final text was never
+    stored, because the call was still running or the app stopped mid-utterance.
+    """
 
     speaker: str
     start: float
     end: float
     text: str
+    draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,12 @@ segments = sa.Table(
     sa.Column("start", sa.Float, nullable=False),
     sa.Column("end", sa.Float, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
+    # The recognizer's utterance number within the call and speaker, when known.
+    sa.Column("utterance", sa.Integer),
+    # True while the utterance is still being spoken: the text so far, replaced
+    # by the final text when the utterance ends, or left as it was by a crash.
+    sa.Column("draft", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ux_segments_utterance", "call_id", "speaker", "utterance", unique=True),
 )
 
 # Local changes waiting to be pushed, in the order they were made.
