@@ -1,8 +1,8 @@
 """Measure phrase end -> first recognizer result, and phrase end -> card event.
 
-Partial latency feeds a recognizer in real time (0.1 s blocks, each handed over
-when the wall clock reaches its end, like a live stream) and takes the wall time
-from a phrase's end to the first result, partial or final, that contains it:
+Partial latency feeds a recognizer in real time, like a live stream: each 0.1 s
+block is handed over when the wall clock reaches its end. The figure is the wall
+time from a phrase's end to the first result, partial or final, containing it:
 - the embedded Whisper engine: the prospect turns of resources/sample_call.wav;
   a turn's phrase is its last three words, matched fuzzily (rapidfuzz
   partial_ratio >= 80) because the recognizer may spell them differently;

