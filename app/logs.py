@@ -11,6 +11,7 @@ import threading
 from types import TracebackType
 
 from app import paths
+from app.errors import CuecardError
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 LOG_FILE_BYTES = 2_000_000
@@ -43,7 +44,7 @@ tail = TailHandler()
 
 def current_log_file() -> str:
     """Return the path of the log file that records go to."""
-    return str(paths.log_dir() / "cuecard.log")
+    return str(paths.log_file())
 
 
 def setup(console_level: int = logging.WARNING) -> None:
@@ -59,21 +60,30 @@ def setup(console_level: int = logging.WARNING) -> None:
     root.setLevel(logging.INFO)
     formatter = logging.Formatter(LOG_FORMAT)
 
-    file_handler = logging.handlers.RotatingFileHandler(
-        current_log_file(),
-        maxBytes=LOG_FILE_BYTES,
-        backupCount=LOG_FILE_COUNT,
-        encoding="utf-8",
-    )
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    handlers: tuple[logging.Handler, ...] = (file_handler, tail, console)
+    handlers: list[logging.Handler] = [tail, console]
+    file_problem = None
+    try:
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                paths.log_dir() / "cuecard.log",
+                maxBytes=LOG_FILE_BYTES,
+                backupCount=LOG_FILE_COUNT,
+                encoding="utf-8",
+            )
+        )
+    except (OSError, CuecardError) as error:
+        file_problem = error
     for handler in handlers:
         if handler is not console:
             handler.setFormatter(formatter)
         handler._cuecard = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    if file_problem is not None:
+        # INFO, not WARNING: a command that needs the folder says so itself.
+        log.info("no log file, logging to the terminal only: %s", file_problem)
 
     sys.excepthook = _log_uncaught
     threading.excepthook = _log_uncaught_in_thread

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
+from app.errors import CuecardError
+
 APP_NAME = "Cuecard"
 HOME_VARIABLE = "CUECARD_HOME"
 
@@ -27,32 +29,40 @@ def _base(kind: str) -> Path:
     raise ValueError(f"unknown folder kind {kind!r}")
 
 
+def _ensure(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CuecardError(
+            f"cannot create the folder {path} ({error.strerror}); fix its "
+            f"permissions or set {HOME_VARIABLE} to a writable folder"
+        ) from error
+    return path
+
+
 def data_dir() -> Path:
     """Return the folder for the local database and models, creating it."""
-    path = _base("data")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(_base("data"))
 
 
 def config_dir() -> Path:
     """Return the folder for the settings file, creating it."""
-    path = _base("config")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(_base("config"))
 
 
 def log_dir() -> Path:
     """Return the folder for log files, creating it."""
-    path = _base("logs")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(_base("logs"))
+
+
+def log_file() -> Path:
+    """Return the path of the log file, without creating its folder."""
+    return _base("logs") / "cuecard.log"
 
 
 def models_dir() -> Path:
     """Return the folder where downloaded speech models are unpacked."""
-    path = data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _ensure(data_dir() / "models")
 
 
 def local_database_path() -> Path:

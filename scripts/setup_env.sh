@@ -8,8 +8,9 @@ venv="$cuecard_root/.venv"
 
 cuecard_find_python() {
     for candidate in python3.13 python3.12 python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        # pyenv shims exist for versions that are not installed, so run each.
+        if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+            >/dev/null 2>&1; then
             echo "$candidate"
             return 0
         fi
@@ -48,8 +49,16 @@ cuecard_setup() {
     if [ ! -x "$venv/bin/python" ]; then
         "$(cuecard_find_python)" -m venv "$venv"
     fi
-    "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q -e "$cuecard_root$extras"
+    # Install again only when the dependencies or the extras changed.
+    local stamp="$venv/.cuecard-installed$extras"
+    local wanted
+    wanted="$(cat "$cuecard_root/pyproject.toml" | cksum)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+        echo "Installing Cuecard and its Python packages into $venv ..."
+        "$venv/bin/python" -m pip install -q --upgrade pip
+        "$venv/bin/python" -m pip install -q -e "$cuecard_root$extras"
+        echo "$wanted" >"$stamp"
+    fi
 }
 
 # Libraries the app itself loads on Linux: PortAudio for sounddevice, and the

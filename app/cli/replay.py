@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 import threading
 
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     source = WavReplaySource(audio, realtime=args.realtime)
     pipeline = start_call(setup, source, printer.event, live=False)
     try:
-        while not pipeline.wait_until_done(0.5):
+        while not pipeline.wait_until_done(0.5) and not printer.closed:
             pass
     finally:
         summary = pipeline.stop()
@@ -84,11 +85,24 @@ def run(args: argparse.Namespace) -> int:
 class _JsonPrinter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.closed = False
+
+    def _print(self, line: str) -> None:
+        """Print one line; once the reader has gone (``| head``), print nothing."""
+        with self._lock:
+            if self.closed:
+                return
+            try:
+                sys.stdout.write(line + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self.closed = True
+                # Python flushes stdout once more at exit; aim it at devnull so
+                # that flush does not raise again.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     def _write(self, record: dict) -> None:
-        with self._lock:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+        self._print(json.dumps(record, ensure_ascii=False))
 
     def start(self, path, duration: float, engine, playbook) -> None:  # noqa: ANN001
         self._write(
@@ -111,40 +125,38 @@ class _JsonPrinter:
 
 
 class _TextPrinter(_JsonPrinter):
-    def _line(self, text: str) -> None:
-        with self._lock:
-            print(text, flush=True)
-
     def start(self, path, duration: float, engine, playbook) -> None:  # noqa: ANN001
-        self._line(
+        self._print(
             f"{path} ({duration:.1f} s) | speech: {engine.name} {engine.model_name}"
             f" | playbook: {playbook.name} {playbook.version}"
         )
 
     def event(self, event: CoachEvent) -> None:
         if isinstance(event, TranscriptFinal):
-            self._line(f"{event.t0:7.1f} s  {event.speaker:>8}: {event.text}")
+            self._print(f"{event.t0:7.1f} s  {event.speaker:>8}: {event.text}")
         elif isinstance(event, CardFired):
-            self._line(
+            self._print(
                 f"{event.t:7.1f} s  {'CARD':>8}: {event.title} [{event.category}]"
                 f'  heard: "{event.heard}"  score {event.score:.2f}'
             )
         elif isinstance(event, CardWithdrawn):
-            self._line(f"{event.t:7.1f} s  {'withdrew':>8}: {event.card}")
+            self._print(f"{event.t:7.1f} s  {'withdrew':>8}: {event.card}")
         elif isinstance(event, SourceProblem):
-            self._line(f"{'':9}  {'audio':>8}: {event.message}")
+            self._print(f"{'':9}  {'audio':>8}: {event.message}")
 
     def summary(self, summary: CallSummary) -> None:
         metrics = summary.metrics
         cards = ", ".join(summary.cards) or "none"
-        self._line(
+        two_sided = metrics["rep_talk_s"] + metrics["prospect_talk_s"] > 0
+        ratio = f"{metrics['talk_ratio']:.0%} rep" if two_sided else "- (one channel)"
+        self._print(
             f"call {summary.duration:.1f} s | cards: {cards}"
-            f" | talk ratio {metrics['talk_ratio']:.0%} rep"
+            f" | talk ratio {ratio}"
             f" | longest monologue {metrics['longest_monologue_s']:.0f} s"
             f" | rep pace {metrics['rep_wpm']:.0f} wpm"
             f" | questions {metrics['questions']:.0f}"
         )
         if summary.suggested_outcome:
-            self._line(f"suggested outcome: {summary.suggested_outcome}")
+            self._print(f"suggested outcome: {summary.suggested_outcome}")
         if summary.call_id:
-            self._line(f"saved as call {summary.call_id}")
+            self._print(f"saved as call {summary.call_id}")

@@ -23,6 +23,8 @@ _QUESTION_OPENERS = frozenset(
 _WORD = re.compile(r"[a-z']+")
 # A rep turn continues across a pause shorter than this.
 MONOLOGUE_GAP_SECONDS = 1.5
+# Below this much rep speech a words-per-minute figure is mostly noise.
+MIN_PACE_SECONDS = 2.0
 
 
 def is_question(text: str) -> bool:
@@ -107,13 +109,18 @@ class TalkMetrics:
         return self._rep_last_end - self._monologue_start
 
     def snapshot(self, now: float | None = None) -> dict[str, float]:
-        """Return the metrics at call time ``now`` (default: the latest result)."""
+        """Return the metrics at call time ``now`` (default: the latest result).
+
+        ``talk_ratio`` is the rep's share of the talk, and 0 on a single mixed
+        channel, where the two voices cannot be told apart.
+        """
         now = self._now if now is None else now
         talk = dict(self._talk)
         for speaker, (start, end) in self._open.items():
             talk[speaker] = talk.get(speaker, 0.0) + max(0.0, end - start)
         two_sided = talk["rep"] + talk["prospect"]
         rep_minutes = talk["rep"] / 60.0
+        paced = talk["rep"] >= MIN_PACE_SECONDS
         gaps = self._response_gaps
         return {
             "rep_talk_s": round(talk["rep"], 1),
@@ -122,7 +129,7 @@ class TalkMetrics:
             "talk_ratio": round(talk["rep"] / two_sided, 3) if two_sided else 0.0,
             "monologue_s": round(self.current_monologue(now), 1),
             "longest_monologue_s": round(self._longest_monologue, 1),
-            "rep_wpm": round(self._rep_words / rep_minutes) if rep_minutes > 0.1 else 0,
+            "rep_wpm": round(self._rep_words / rep_minutes) if paced else 0,
             "questions": self._questions,
             "response_gap_s": round(sum(gaps) / len(gaps), 2) if gaps else 0.0,
         }

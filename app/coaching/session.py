@@ -108,6 +108,12 @@ class CallSession:
         fired = self._fired.setdefault(key, {})
         matches = self.matcher.match(result.text) if result.text else []
         events: list[CoachEvent] = []
+        if result.is_final:
+            # Withdrawals come first, so a card the final text does not confirm
+            # never takes the place of one it does.
+            confirmed = {match.card.id for match in matches}
+            for card_id in [c for c in fired if c not in confirmed]:
+                events.append(self._withdraw(fired.pop(card_id), result))
         for match in matches:
             if len(fired) >= MAX_CARDS_PER_UTTERANCE:
                 break
@@ -118,28 +124,20 @@ class CallSession:
             self._standing[event.event_id] = event
             events.append(event)
         if result.is_final:
-            confirmed = {match.card.id for match in matches}
-            for card_id, event in list(fired.items()):
-                if card_id not in confirmed and event.event_id in self._standing:
-                    del self._standing[event.event_id]
-                    events.append(
-                        CardWithdrawn(
-                            event.event_id,
-                            result.end,
-                            card_id,
-                            result.speaker,
-                            result.text,
-                        )
-                    )
-                    log.info(
-                        "withdrew card %s (event %s): the final text %r does not "
-                        "match it",
-                        card_id,
-                        event.event_id,
-                        result.text,
-                    )
             self._fired.pop(key, None)
         return events
+
+    def _withdraw(self, event: CardFired, result: SpeechResult) -> CardWithdrawn:
+        self._standing.pop(event.event_id, None)
+        log.info(
+            "withdrew card %s (event %s): the final text %r does not match it",
+            event.card,
+            event.event_id,
+            result.text,
+        )
+        return CardWithdrawn(
+            event.event_id, result.end, event.card, result.speaker, result.text
+        )
 
     def _fire(self, match: Match, result: SpeechResult) -> CardFired:
         card = match.card

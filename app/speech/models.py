@@ -203,8 +203,13 @@ def embedded_model(origin: str = EMBEDDED) -> ModelInfo | None:
 
 def user_data_models() -> list[ModelInfo]:
     """Return the valid Vosk models unpacked in the user data folder, by name."""
+    try:
+        folder = paths.models_dir()
+    except CuecardError as error:
+        log.info("no downloaded models: %s", error)
+        return []
     found = []
-    for child in sorted(paths.models_dir().iterdir()):
+    for child in sorted(folder.iterdir()):
         if not child.is_dir() or child.name.startswith("."):
             continue
         try:

@@ -5,7 +5,7 @@ import pytest
 from app.coaching.events import CardFired, CardWithdrawn, TranscriptFinal
 from app.coaching.session import CallSession
 from app.playbooks.loader import load_playbook
-from app.playbooks.matcher import Matcher
+from app.playbooks.matcher import Match, Matcher
 from app.speech.recognizer import SpeechResult
 from tests.conftest import REPO_ROOT
 
@@ -111,3 +111,31 @@ def test_plain_talk_fires_nothing(session) -> None:
 
     assert _fired(events) == []
     assert session.summary("vosk", "m", 3.0).suggested_outcome is None
+
+
+class _TableMatcher:
+    """Returns fixed matches per text, so the test controls what each result fires."""
+
+    def __init__(self, playbook, table: dict[str, list[str]]) -> None:  # noqa: ANN001
+        self._playbook = playbook
+        self._table = table
+
+    def match(self, text: str) -> list[Match]:
+        return [Match(self._playbook.card(c), 1.0, text) for c in self._table[text]]
+
+
+def test_withdrawn_card_frees_its_slot(playbook) -> None:
+    table = {
+        "partial": ["who-are-you", "send-info"],
+        "final": ["send-info", "no-budget"],
+    }
+    session = CallSession(playbook, _TableMatcher(playbook, table))
+
+    session.on_result(_result("partial", final=False, end=2.0))
+    events = session.on_result(_result("final"))
+
+    withdrawn = [e.card for e in events if isinstance(e, CardWithdrawn)]
+    assert withdrawn == ["who-are-you"]
+    assert [card.card for card in _fired(events)] == ["no-budget"]
+    standing = {card.card for card in session.standing_cards()}
+    assert standing == {"send-info", "no-budget"}
