@@ -83,6 +83,8 @@ class InputChannel:
         """
         device = resolve_device(self.choice, self.backend)
         channels = min(device.max_input_channels, 2)
+        if getattr(self.backend, "OPENS_ALL_CHANNELS", False):
+            channels = device.max_input_channels
         rate = self._supported_rate(device, channels)
         blocksize = max(1, round(self.block_seconds * rate))
         self.error = None
@@ -125,6 +127,16 @@ class InputChannel:
             stream.close()
         except self.backend.PortAudioError as error:
             log.info("closing %s failed: %s", self.label, error)
+
+    def stream_active(self) -> bool:
+        """Return whether the stream is open and PortAudio still runs it."""
+        if self.stream is None:
+            return False
+        try:
+            return bool(self.stream.active)
+        except self.backend.PortAudioError as error:
+            log.info("cannot read the state of %s: %s", self.label, error)
+            return False
 
     @property
     def low_rate_warning(self) -> str | None:

@@ -95,11 +95,17 @@ def list_input_devices(
             default_samplerate=float(device["default_samplerate"]),
             is_loopback=bool(LOOPBACK_NAME.search(device["name"])),
         )
-        key = _physical_key(info.name)
+        key = physical_key(info.name)
         current = found.get(key)
         if current is None or _preference(info) < _preference(current):
             found[key] = info
     return sorted(found.values(), key=lambda info: info.index)
+
+
+def is_listed(choice: DeviceChoice, listed: list[DeviceChoice]) -> bool:
+    """Return whether resolve_device would find ``choice`` among ``listed``."""
+    key = physical_key(choice.name)
+    return any(physical_key(other.name) == key for other in listed)
 
 
 def resolve_device(choice: DeviceChoice, backend: Backend = sounddevice) -> DeviceInfo:
@@ -113,7 +119,7 @@ def resolve_device(choice: DeviceChoice, backend: Backend = sounddevice) -> Devi
         if device.name == choice.name and device.hostapi == choice.hostapi:
             return device
     for device in devices:
-        if _physical_key(device.name) == _physical_key(choice.name):
+        if physical_key(device.name) == physical_key(choice.name):
             return device
     raise CuecardError(
         f"audio input {choice} not found: connect it, or pick another device "
@@ -142,7 +148,10 @@ def default_loopback(backend: Backend = sounddevice) -> DeviceChoice | None:
     speakers, through PyAudioWPatch. macOS: a virtual device such as BlackHole.
     """
     if sys.platform == "win32":
-        return _wasapi_loopback()
+        # Imported here because wasapi_loopback imports this module.
+        from app.audio.wasapi_loopback import default_wasapi_loopback
+
+        return default_wasapi_loopback()
     loopbacks = [
         device
         for device in list_input_devices(backend, refresh=False)
@@ -157,7 +166,7 @@ def default_loopback(backend: Backend = sounddevice) -> DeviceChoice | None:
     return loopbacks[0].choice
 
 
-def _physical_key(name: str) -> str:
+def physical_key(name: str) -> str:
     """Return the part of a device name that all host APIs share."""
     return name.strip().lower()[:MME_NAME_LENGTH]
 
@@ -183,20 +192,3 @@ def _pulse_default_sink() -> str | None:
         log.info("cannot ask pactl for the default sink: %s", error)
         return None
     return result.stdout.strip() or None
-
-
-def _wasapi_loopback() -> DeviceChoice | None:
-    """Return the WASAPI loopback of the default speakers (Windows only)."""
-    # NOTE: never run on this project's Linux test machines.
-    import pyaudiowpatch as pyaudio
-
-    audio = pyaudio.PyAudio()
-    try:
-        wasapi = audio.get_host_api_info_by_type(pyaudio.paWASAPI)
-        speakers = audio.get_device_info_by_index(wasapi["defaultOutputDevice"])
-        for device in audio.get_loopback_device_info_generator():
-            if speakers["name"] in device["name"]:
-                return DeviceChoice(device["name"], "Windows WASAPI")
-    finally:
-        audio.terminate()
-    return None
