@@ -16,6 +16,7 @@ import random
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,47 +133,83 @@ def recognizer_style(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def evaluate(
-    matcher: Matcher, rows: list[tuple[str, str]], show_errors: bool
-) -> dict[str, float]:
-    """Print the figures for ``rows`` and return macro-F1 and the false-alarm rate."""
-    true_positive: Counter[str] = Counter()
-    predicted: Counter[str] = Counter()
-    actual: Counter[str] = Counter()
-    false_alarms = nones = 0
+@dataclass
+class Figures:
+    """Per-category counts of one evaluation and the misses behind them."""
 
+    true_positive: Counter[str] = field(default_factory=Counter)
+    predicted: Counter[str] = field(default_factory=Counter)
+    actual: Counter[str] = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    def categories(self) -> list[str]:
+        """Return the objection categories of the rows, sorted."""
+        return sorted(c for c in self.actual if c != "none")
+
+    def precision_recall_f1(self, category: str) -> tuple[float, float, float]:
+        """Return precision, recall and F1 of one category."""
+        tp = self.true_positive[category]
+        predicted = self.predicted[category]
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / self.actual[category]
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        return precision, recall, f1
+
+    @property
+    def macro_f1(self) -> float:
+        """The mean F1 over the objection categories."""
+        scores = [self.precision_recall_f1(c)[2] for c in self.categories()]
+        return sum(scores) / len(scores)
+
+    @property
+    def false_alarms(self) -> float:
+        """The share of ``none`` rows that fired an objection card."""
+        nones = self.actual["none"]
+        return (nones - self.true_positive["none"]) / nones if nones else 0.0
+
+
+def score_rows(matcher: Matcher, rows: list[tuple[str, str]]) -> Figures:
+    """Match every row and count hits, guesses and misses."""
+    figures = Figures()
     for category, text in rows:
         matches = matcher.match(text)
         guess = matches[0].card.category if matches else "none"
-        actual[category] += 1
-        predicted[guess] += 1
+        figures.actual[category] += 1
+        figures.predicted[guess] += 1
         if guess == category:
-            true_positive[category] += 1
-        if category == "none":
-            nones += 1
-            false_alarms += guess != "none"
-        if show_errors and guess != category:
+            figures.true_positive[category] += 1
+        else:
             heard = f" ({matches[0].heard!r} {matches[0].score})" if matches else ""
-            print(f"  MISS {category:>18} -> {guess}{heard}: {text}")
+            figures.misses.append(f"{category:>18} -> {guess}{heard}: {text}")
+    return figures
 
-    categories = sorted(c for c in actual if c != "none")
-    f1_scores = []
+
+def evaluate(
+    matcher: Matcher, rows: list[tuple[str, str]], show_errors: bool
+) -> Figures:
+    """Print the figures for ``rows`` and return them."""
+    figures = score_rows(matcher, rows)
+    if show_errors:
+        for miss in figures.misses:
+            print(f"  MISS {miss}")
     print(f"  {'category':<20}{'n':>4}{'precision':>11}{'recall':>8}{'F1':>7}")
-    for category in categories:
-        tp = true_positive[category]
-        precision = tp / predicted[category] if predicted[category] else 0.0
-        recall = tp / actual[category]
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        f1_scores.append(f1)
+    for category in figures.categories():
+        precision, recall, f1 = figures.precision_recall_f1(category)
         print(
-            f"  {category:<20}{actual[category]:>4}{precision:>11.2f}"
+            f"  {category:<20}{figures.actual[category]:>4}{precision:>11.2f}"
             f"{recall:>8.2f}{f1:>7.2f}"
         )
+    print(
+        f"  macro-F1 {figures.macro_f1:.3f}   "
+        f"false alarms on none {figures.false_alarms:.1%}"
+    )
+    return figures
 
-    macro_f1 = sum(f1_scores) / len(f1_scores)
-    false_alarm_rate = false_alarms / nones if nones else 0.0
-    print(f"  macro-F1 {macro_f1:.3f}   false alarms on none {false_alarm_rate:.1%}")
-    return {"macro_f1": macro_f1, "false_alarms": false_alarm_rate}
+
+def garbled_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return ``rows`` in recognizer style, with the fixed seed."""
+    rng = random.Random(SEED)
+    return [(category, recognizer_style(text, rng)) for category, text in rows]
 
 
 def read_rows(path: Path) -> list[tuple[str, str]]:
@@ -197,10 +234,8 @@ def main() -> int:
     rows = read_rows(args.tsv)
     print(f"{args.tsv}: {len(rows)} utterances, as written")
     evaluate(matcher, rows, args.errors)
-    rng = random.Random(SEED)
-    garbled = [(category, recognizer_style(text, rng)) for category, text in rows]
     print(f"recognizer style (seed {SEED})")
-    evaluate(matcher, garbled, args.errors)
+    evaluate(matcher, garbled_rows(rows), args.errors)
     return 0
 
 

@@ -4,14 +4,16 @@ A trigger matches when its words appear in order in the input with at most
 ``MAX_GAP`` extra words between two of them. Missing trigger words lower the score
 by their weight (function words weigh little), and a word the recognizer garbled
 ("contrackt") still counts, with less weight, when it is close to a trigger word.
-A negation just before the match ("not", "never") cancels a trigger that has none.
+The words around a match can cancel it (see ``context``).
 """
 
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from app.playbooks.text import NUMBER, Token
+from app.playbooks.context import is_cancelled
+from app.playbooks.text import Token
+from app.playbooks.wordclasses import NEGATORS, weight
 
 MAX_GAP = 2
 GAP_PENALTY = 0.04
@@ -24,144 +26,6 @@ FUZZY_MIN_LENGTH = 5
 FUZZY_MAX_LENGTH_CHANGE = 1
 VOWELS = frozenset("aeiou")
 FUZZY_CACHE_SIZE = 20_000
-# "no" is left out on purpose: "yeah, no, we have a vendor" is still an objection.
-NEGATORS = frozenset({"not", "never", "neither", "nor"})
-NEGATION_REACH = 2
-# Words that flip a phrase's meaning when they sit inside its span without being
-# part of it: "we have no budget" is not "we have budget". Unlike NEGATORS they
-# are not checked before the span, because "Yeah, no. Hard pass." is a refusal.
-INVERTERS = frozenset({"no", "zero", "none", "without"})
-
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "i",
-        "me",
-        "my",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "is",
-        "am",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "can",
-        "could",
-        "may",
-        "might",
-        "must",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "up",
-        "about",
-        "into",
-        "over",
-        "so",
-        "and",
-        "or",
-        "but",
-        "if",
-        "then",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "just",
-        "really",
-        "like",
-        "um",
-        "uh",
-        "oh",
-        "well",
-        "okay",
-        "yes",
-        "right",
-        "actually",
-        "honestly",
-        "kind",
-        "sort",
-        "very",
-        "quite",
-        "pretty",
-        "some",
-        "any",
-        "all",
-    ]
-)
-
-
-PRONOUNS = frozenset(
-    [
-        "i",
-        "me",
-        "my",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "they",
-        "them",
-        "their",
-    ]
-)
-
-
-def weight(word: str) -> float:
-    """Return how much a trigger word counts towards a match."""
-    if word in PRONOUNS:
-        return 0.6
-    if word in FUNCTION_WORDS:
-        return 0.35
-    if word == NUMBER:
-        return 0.5
-    return 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +109,22 @@ class PhraseIndex:
 
     def __init__(self, phrases: list[Phrase]) -> None:
         self.phrases = phrases
+        # Cards often share a trigger ("not interested" on one card per product),
+        # so each distinct word sequence is aligned once and its hit is copied to
+        # every phrase that has those words.
+        self.patterns: list[Phrase] = []
+        self.sharers: list[list[Phrase]] = []
+        numbers: dict[tuple[str, ...], int] = {}
+        for phrase in phrases:
+            number = numbers.setdefault(phrase.words, len(self.patterns))
+            if number == len(self.patterns):
+                self.patterns.append(phrase)
+                self.sharers.append([])
+            self.sharers[number].append(phrase)
         # A hit needs one of the phrase's content words, so only those index it.
         # A phrase made only of common words is indexed by all of them.
         self.by_word: dict[str, list[int]] = {}
-        for number, phrase in enumerate(phrases):
+        for number, phrase in enumerate(self.patterns):
             for word in phrase.content or set(phrase.words):
                 self.by_word.setdefault(word, []).append(number)
         self.known = {word for phrase in phrases for word in phrase.words}
@@ -275,9 +151,9 @@ class PhraseIndex:
             word_weight = weight(word)
             for number in self.by_word.get(word, ()):
                 reachable[number] = reachable.get(number, 0.0) + word_weight
-        hits = []
+        hits: list[PhraseHit] = []
         for number, content_weight in reachable.items():
-            phrase = self.phrases[number]
+            phrase = self.patterns[number]
             bound = phrase.total
             if phrase.content:
                 bound = content_weight + phrase.total - phrase.content_total
@@ -285,7 +161,10 @@ class PhraseIndex:
                 continue
             hit = self._align(phrase, positions, resolved, tokens)
             if hit is not None:
-                hits.append(hit)
+                hits.extend(
+                    PhraseHit(sharer, hit.score, hit.weight, hit.first, hit.last)
+                    for sharer in self.sharers[number]
+                )
         return hits
 
     def _align(
@@ -319,9 +198,7 @@ class PhraseIndex:
         last, (value, first) = max(states.items(), key=lambda item: item[1][0])
         best = (value, first, last)
         score = best[0] / phrase.total
-        if not phrase.negated and _is_negated(tokens, best[1], best[2]):
-            return None
-        if _is_inverted(phrase, tokens, best[1], best[2]):
+        if is_cancelled(phrase.words, resolved, tokens, best[1], best[2]):
             return None
         # Common words alone ("we've been") never fire a phrase that has others.
         if phrase.content:
@@ -331,13 +208,3 @@ class PhraseIndex:
         elif score < 1.0:
             return None
         return PhraseHit(phrase, score, best[0], best[1], best[2])
-
-
-def _is_negated(tokens: list[Token], first: int, last: int) -> bool:
-    start = max(0, first - NEGATION_REACH)
-    return any(token.word in NEGATORS for token in tokens[start : last + 1])
-
-
-def _is_inverted(phrase: Phrase, tokens: list[Token], first: int, last: int) -> bool:
-    inside = {token.word for token in tokens[first : last + 1]}
-    return bool((inside & INVERTERS) - set(phrase.words))
