@@ -67,12 +67,12 @@ def _check_window() -> str:
     window.show()
     deadline = time.monotonic() + WINDOW_TIMEOUT_S
     while not window.is_ready() and time.monotonic() < deadline:
-        if window.error.isVisible():
+        if window.area.error.isVisible():
             break
         QCoreApplication.processEvents()
         time.sleep(0.01)
     ready = window.is_ready()
-    problem = window.error.text() if window.error.isVisible() else ""
+    problem = window.area.error.text() if window.area.error.isVisible() else ""
     window.close()
     app.processEvents()
     if not ready:

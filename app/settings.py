@@ -22,7 +22,7 @@ from app.errors import CuecardError
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 SETTINGS_FILE = "settings.json"
 
 
@@ -32,6 +32,30 @@ class DeviceSetting:
 
     name: str
     hostapi: str
+
+
+@dataclass(frozen=True)
+class HotkeySettings:
+    """Global hotkeys in pynput's notation, such as ``<ctrl>+<alt>+s``."""
+
+    enabled: bool = True
+    start: str = "<ctrl>+<alt>+s"
+    end: str = "<ctrl>+<alt>+e"
+    dismiss: str = "<ctrl>+<alt>+x"
+
+    def bindings(self) -> dict[str, str]:
+        """Return the hotkey of each window action, by action name."""
+        return {"start": self.start, "end": self.end, "dismiss": self.dismiss}
+
+
+# Modifier names a global hotkey may use, and named keys it may end with.
+HOTKEY_MODIFIERS = frozenset({"ctrl", "alt", "shift", "cmd"})
+HOTKEY_NAMED_KEYS = frozenset(
+    {f"f{number}" for number in range(1, 21)}
+    | {"space", "enter", "tab", "esc", "backspace", "delete", "insert"}
+    | {"home", "end", "page_up", "page_down", "up", "down", "left", "right"}
+)
+COLOR_SCHEMES = ("system", "light", "dark")
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,8 @@ class Settings:
     monologue_alert_s: float = 45.0
     alert_interval_s: float = 60.0
     recent_replays: tuple[str, ...] = field(default=())
+    hotkeys: HotkeySettings = field(default_factory=HotkeySettings)
+    color_scheme: str = "system"
 
     def replace(self, **changes: Any) -> "Settings":
         """Return a copy with ``changes`` applied and checked."""
@@ -80,12 +106,46 @@ def check_settings(settings: Settings) -> None:
         raise CuecardError(
             f"alert interval {settings.alert_interval_s} s is invalid; use 10 s or more"
         )
+    if settings.color_scheme not in COLOR_SCHEMES:
+        raise CuecardError(
+            f"colour scheme {settings.color_scheme!r} is invalid; use one of "
+            + ", ".join(COLOR_SCHEMES)
+        )
+    check_hotkeys(settings.hotkeys)
     url = settings.shared_database_url
     if url and urlsplit(url).password:
         raise CuecardError(
             "the shared database URL contains a password; remove it from the URL "
             "(the password is kept in the system keyring, not in the settings)"
         )
+
+
+def check_hotkeys(hotkeys: HotkeySettings) -> None:
+    """Raise CuecardError naming a global hotkey that is invalid or used twice."""
+    seen: dict[str, str] = {}
+    for action, combo in hotkeys.bindings().items():
+        keys = combo.lower().split("+")
+        modifiers = {key.strip("<>") for key in keys[:-1]}
+        last = keys[-1]
+        named = last.startswith("<") and last.endswith(">")
+        valid_key = last.strip("<>") in HOTKEY_NAMED_KEYS if named else len(last) == 1
+        if (
+            not modifiers
+            or not modifiers <= HOTKEY_MODIFIERS
+            or any(not (k.startswith("<") and k.endswith(">")) for k in keys[:-1])
+            or not valid_key
+        ):
+            raise CuecardError(
+                f"global hotkey {combo!r} for {action} is invalid; write modifiers "
+                "then one key, such as <ctrl>+<alt>+s or <ctrl>+<shift>+<f9>"
+            )
+        normalized = "+".join(sorted(modifiers)) + "+" + last
+        if normalized in seen:
+            raise CuecardError(
+                f"global hotkey {combo!r} is set for both {seen[normalized]} and "
+                f"{action}; give each action its own keys"
+            )
+        seen[normalized] = action
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -162,6 +222,8 @@ def _typed(key: str, value: Any, path: Path) -> Any:
                 "the settings or delete the file"
             )
         return DeviceSetting(str(value["name"]), str(value["hostapi"]))
+    if key == "hotkeys":
+        return _hotkeys(value, path)
     if key == "recent_replays":
         return tuple(str(item) for item in value or ())
     default = getattr(Settings(), key)
@@ -176,6 +238,27 @@ def _typed(key: str, value: Any, path: Path) -> Any:
             "fix it in the settings dialog or delete the file"
         )
     return value
+
+
+def _hotkeys(value: Any, path: Path) -> HotkeySettings:
+    defaults = HotkeySettings()
+    if not isinstance(value, dict):
+        raise CuecardError(
+            f"setting hotkeys in {path} is {value!r}, not an object; fix it in "
+            "the settings dialog or delete the file"
+        )
+    values: dict[str, Any] = {}
+    for name, given in value.items():
+        if not hasattr(defaults, name):
+            log.warning("ignoring unknown hotkey setting %r in %s", name, path)
+            continue
+        if not isinstance(given, type(getattr(defaults, name))):
+            raise CuecardError(
+                f"setting hotkeys.{name} in {path} is {given!r}; fix it in the "
+                "settings dialog or delete the file"
+            )
+        values[name] = given
+    return HotkeySettings(**values)
 
 
 def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +280,17 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
+def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 added the global hotkeys and the colour scheme. Writing the
+    # defaults into the file shows a user who edits it by hand what they are.
+    migrated = dict(data)
+    migrated.setdefault("hotkeys", dataclasses.asdict(HotkeySettings()))
+    migrated.setdefault("color_scheme", "system")
+    migrated["version"] = 3
+    return migrated
+
+
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
 }

@@ -81,7 +81,7 @@ def measure_cards(count: int) -> tuple[list[float], list[float]]:
         arrived[event.event_id] = time.perf_counter()
 
     def after_window(event: object) -> None:
-        window.card_view.repaint()
+        window.area.card_view.repaint()
         done = time.perf_counter()
         arrive_to_paint.append(done - arrived[event.event_id])
         emit_to_paint.append(done - emitted[event.event_id])

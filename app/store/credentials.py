@@ -1,8 +1,8 @@
 """Find the shared store's URL and its password without a plain-text file.
 
-The URL comes from ``--db``, else the CUECARD_DB_URL variable. A password that
-the URL leaves out is looked up in the OS keyring under the service ``cuecard``
-and the name ``USER@HOST``.
+The URL comes from ``--db``, else the CUECARD_DB_URL variable, else the
+settings. A password that the URL leaves out is looked up in the OS keyring
+under the service ``cuecard`` and the name ``USER@HOST``.
 """
 
 import logging
@@ -13,6 +13,7 @@ import keyring.errors
 import sqlalchemy as sa
 
 from app.errors import CuecardError
+from app.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +59,20 @@ def with_password(text: str) -> str:
 
 
 def resolve_shared_url(argument: str | None) -> str:
-    """Return the shared store URL from ``--db``, else the environment.
+    """Return the shared store URL from ``--db``, the environment or the settings.
 
-    Raises CuecardError when neither names a store.
+    The settings never contain a password (``check_settings`` rejects one), so
+    the keyring fills it in as for the other sources. Raises CuecardError when
+    no source names a store, or when the settings file is from a newer Cuecard
+    or has an invalid value.
     """
-    # TODO: read a URL from the settings as a third source once the app has a
-    # settings module; the password must stay in the keyring even then.
     text = argument or os.environ.get(URL_VARIABLE)
     if not text:
+        text = load_settings().shared_database_url
+    if not text:
         raise CuecardError(
-            f"no shared store is configured; pass --db URL or set {URL_VARIABLE}"
+            f"no shared store is configured; pass --db URL, set {URL_VARIABLE} "
+            "or enter a shared database in the settings"
         )
     return with_password(text)
 

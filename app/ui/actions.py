@@ -24,6 +24,8 @@ class WindowActions:
         self.replay = self._action(window, "&Replay a recording...", "replay")
         self.replay_sample = self._action(window, "Replay the &sample call")
         self.history = self._action(window, "&History...", "history")
+        self.sync_now = self._action(window, "S&ync now")
+        self.sync_now.setEnabled(False)
         self.settings = self._action(window, "&Settings...")
         self.settings.setShortcut(QKeySequence.StandardKey.Preferences)
         self.quit = self._action(window, "&Quit")
@@ -44,7 +46,11 @@ class WindowActions:
 
         menus = window.menuBar()
         file_menu = menus.addMenu("&File")
-        for action in (self.replay, self.replay_sample, self.history, self.settings):
+        file_menu.addAction(self.replay)
+        file_menu.addAction(self.replay_sample)
+        self.recent = file_menu.addMenu("Recent re&plays")
+        self.recent.setObjectName("recentReplays")
+        for action in (self.history, self.sync_now, self.settings):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
@@ -68,8 +74,8 @@ class WindowActions:
         return action
 
 
-def shortcut_help() -> str:
-    """Return the shortcut list and the state of global hotkeys, as plain text."""
+def shortcut_help(global_status: str) -> str:
+    """Return the shortcut list and ``global_status`` (the global hotkeys line)."""
     names = {
         "start": "Start call",
         "end": "End call",
@@ -83,10 +89,6 @@ def shortcut_help() -> str:
     }
     lines = [f"{SHORTCUTS[key]:>12}   {label}" for key, label in names.items()]
     lines.append("")
-    # TODO: register global hotkeys on Windows, macOS and X11; Wayland offers
-    # none to applications, so there this message stays the honest answer.
-    lines.append(
-        "These shortcuts work while the Cuecard window has focus. Global hotkeys "
-        "(working while the dialer has focus) are not available yet."
-    )
+    lines.append("These shortcuts work while the Cuecard window has focus.")
+    lines.append(global_status)
     return "\n".join(lines)

@@ -55,7 +55,10 @@ class Panels(QObject):
         """Show the settings dialog; saving applies them to the window."""
         if self.settings is None:
             dialog = SettingsDialog(
-                self.window.settings, self.window.workers, self.window
+                self.window.settings,
+                self.window.workers,
+                self.window,
+                hotkey_status=self.window.hotkeys.status,
             )
             dialog.finished.connect(
                 lambda result: self._on_settings_closed(dialog, result)
@@ -77,7 +80,7 @@ class Panels(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Keyboard shortcuts",
-            shortcut_help(),
+            shortcut_help(self.window.hotkeys.status),
             QMessageBox.StandardButton.Ok,
             self.window,
         )

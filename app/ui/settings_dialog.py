@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.audio.devices import DeviceInfo, list_input_devices
 from app.errors import CuecardError
-from app.settings import DeviceSetting, Settings
+from app.settings import DeviceSetting, HotkeySettings, Settings
 from app.speech.models import ModelInfo, installed_models
 from app.ui.level_meter import LevelMeter
 from app.ui.model_download import ModelDownload
@@ -32,6 +32,12 @@ from app.ui.workers import Workers
 log = logging.getLogger(__name__)
 
 DEFAULT_LABEL = "System default"
+SCHEME_LABELS = {
+    "Follow the system": "system",
+    "Light": "light",
+    "Dark": "dark",
+}
+HOTKEY_LABELS = {"start": "Start call", "end": "End call", "dismiss": "Dismiss card"}
 
 
 class _DeviceRow(QWidget):
@@ -93,13 +99,22 @@ class _DeviceRow(QWidget):
 class SettingsDialog(QDialog):
     """Edits a copy of the settings, which ``result_settings`` contains after Save."""
 
-    def __init__(self, settings: Settings, workers: Workers, parent: QWidget) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workers: Workers,
+        parent: QWidget,
+        hotkey_status: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.settings = settings
         self.workers = workers
         self.result_settings: Settings | None = None
+        # Set when the dialog closes: the device and model lists may arrive
+        # from their workers after the widgets are deleted.
+        self._closed = False
         self.error = QLabel(self)
         self.error.setWordWrap(True)
 
@@ -108,6 +123,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._audio_tab(), "Audio")
         self.tabs.addTab(self._speech_tab(), "Speech")
         self.tabs.addTab(self._privacy_tab(), "Privacy and sync")
+        self.tabs.addTab(self._hotkeys_tab(hotkey_status), "Hotkeys")
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save
@@ -120,7 +136,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.finished.connect(self._stop_meters)
+        self.finished.connect(self._on_finished)
 
         # No rescan: PortAudio must not rescan while a call's stream is open.
         self.workers.run(
@@ -133,7 +149,7 @@ class SettingsDialog(QDialog):
             "listing speech models",
             installed_models,
             self._fill_models,
-            self.error.setText,
+            self._show_error,
         )
 
     def _general_tab(self) -> QWidget:
@@ -148,11 +164,18 @@ class SettingsDialog(QDialog):
         )
         self.on_top = QCheckBox("Keep the window above the dialer", tab)
         self.on_top.setChecked(self.settings.always_on_top)
+        self.color_scheme = QComboBox(tab)
+        for label, value in SCHEME_LABELS.items():
+            self.color_scheme.addItem(label, value)
+        self.color_scheme.setCurrentIndex(
+            max(self.color_scheme.findData(self.settings.color_scheme), 0)
+        )
         form.addRow("Your name", self.rep_name)
         form.addRow("Show the opener for", self.opener_seconds)
         form.addRow("Monologue alert after", self.monologue)
         form.addRow("At most one alert every", self.alert_interval)
         form.addRow(self.on_top)
+        form.addRow("Colours", self.color_scheme)
         return tab
 
     @staticmethod
@@ -217,15 +240,46 @@ class SettingsDialog(QDialog):
         form.addRow("Shared database", self.shared_url)
         return tab
 
+    def _hotkeys_tab(self, status: str) -> QWidget:
+        tab = QWidget(self)
+        form = QFormLayout(tab)
+        hotkeys = self.settings.hotkeys
+        self.hotkeys_enabled = QCheckBox(
+            "Use global hotkeys (they work while the dialer has focus)", tab
+        )
+        self.hotkeys_enabled.setChecked(hotkeys.enabled)
+        self.hotkey_edits: dict[str, QLineEdit] = {}
+        form.addRow(self.hotkeys_enabled)
+        for action, combo in hotkeys.bindings().items():
+            edit = QLineEdit(combo, tab)
+            edit.setPlaceholderText("<ctrl>+<alt>+s")
+            self.hotkey_edits[action] = edit
+            form.addRow(HOTKEY_LABELS[action], edit)
+        self.hotkey_status = QLabel(status, tab)
+        self.hotkey_status.setObjectName("hotkeyStatus")
+        self.hotkey_status.setWordWrap(True)
+        form.addRow(self.hotkey_status)
+        return tab
+
     def _fill_devices(self, devices: list[DeviceInfo]) -> None:
+        if self._closed:
+            return
         microphones = [device for device in devices if not device.is_loopback]
         self.microphone.fill(microphones, self.settings.microphone)
         self.loopback.fill(devices, self.settings.loopback)
 
+    def _show_error(self, message: str) -> None:
+        if not self._closed:
+            self.error.setText(message)
+
     def _no_devices(self, message: str) -> None:
+        if self._closed:
+            return
         self.error.setText(f"Audio devices could not be listed: {message}")
 
     def _fill_models(self, models: list[ModelInfo]) -> None:
+        if self._closed:
+            return
         for model in models:
             self.model.addItem(
                 f"{model.name} ({model.engine}, {model.language})", model.name
@@ -262,6 +316,14 @@ class SettingsDialog(QDialog):
             playbook_path=self.playbook.text().strip() or None,
             store_transcripts=self.store_transcripts.isChecked(),
             shared_database_url=self.shared_url.text().strip() or None,
+            color_scheme=self.color_scheme.currentData(),
+            hotkeys=HotkeySettings(
+                self.hotkeys_enabled.isChecked(),
+                **{
+                    action: edit.text().strip()
+                    for action, edit in self.hotkey_edits.items()
+                },
+            ),
         )
 
     def accept(self) -> None:
@@ -273,7 +335,8 @@ class SettingsDialog(QDialog):
             return
         super().accept()
 
-    def _stop_meters(self) -> None:
+    def _on_finished(self) -> None:
+        self._closed = True
         self.microphone.meter.stop()
         self.loopback.meter.stop()
         self.download.cancel()

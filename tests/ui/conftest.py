@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
 from app import paths
@@ -50,13 +51,28 @@ def qt_messages_fail() -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def window(qtbot, speech_engine: SpeechEngine) -> MainWindow:  # noqa: ANN001
-    """Return a shown main window whose playbook, engine and database are loaded."""
+def window(qtbot, speech_engine: SpeechEngine) -> Iterator[MainWindow]:  # noqa: ANN001
+    """Yield a shown main window whose playbook, engine and database are loaded.
+
+    Teardown closes it and waits until it has shut down, so no watcher, sync
+    or hotkey thread outlives the test. The window is not handed to
+    ``qtbot.addWidget``, whose teardown would delete it while a close that
+    waits for a worker is still pending.
+    """
     window = create_window()
-    qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(window.is_ready, timeout=LOAD_TIMEOUT_MS)
-    return window
+    yield window
+    close_and_wait(qtbot, window)
+
+
+def close_and_wait(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+    """Close ``window`` and wait until it has stopped its threads; once only."""
+    if not shiboken6.isValid(window):
+        return
+    window.close()
+    qtbot.waitUntil(lambda: window.store is None, timeout=LOAD_TIMEOUT_MS)
+    window.deleteLater()
 
 
 def sample_call() -> Path:

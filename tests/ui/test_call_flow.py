@@ -12,10 +12,12 @@ END_TIMEOUT_MS = 30_000
 
 def test_replay_card_end_and_tag(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     window.replay_recording(sample_call(), realtime=False)
-    qtbot.waitUntil(lambda: window.card_view.event is not None, timeout=CARD_TIMEOUT_MS)
-    card = window.card_view.event
-    assert window.card_view.title.text() == card.title
-    assert window.card_view.heard.text() == f'heard: "{card.heard}"'
+    qtbot.waitUntil(
+        lambda: window.area.card_view.event is not None, timeout=CARD_TIMEOUT_MS
+    )
+    card = window.area.card_view.event
+    assert window.area.card_view.title.text() == card.title
+    assert window.area.card_view.heard.text() == f'heard: "{card.heard}"'
     assert card.speaker == "prospect"
 
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)

@@ -30,7 +30,7 @@ def test_edited_playbook_is_applied(qtbot, tmp_path, speech_engine) -> None:  # 
     )
 
     qtbot.waitUntil(lambda: window.parts.playbook.version == "2025.2", timeout=5000)
-    assert "(reloaded)" in window.status.text()
+    assert "(reloaded)" in window.area.status.text()
 
 
 def test_broken_edit_keeps_playbook(qtbot, tmp_path, speech_engine) -> None:  # noqa: ANN001
@@ -41,5 +41,5 @@ def test_broken_edit_keeps_playbook(qtbot, tmp_path, speech_engine) -> None:  # 
 
     (folder / "playbook.yaml").write_text("name: [unclosed\n", encoding="utf-8")
 
-    qtbot.waitUntil(lambda: "not applied" in window.error.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "not applied" in window.area.error.text(), timeout=5000)
     assert window.parts.playbook is before

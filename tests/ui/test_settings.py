@@ -12,11 +12,13 @@ from app.errors import CuecardError
 from app.settings import (
     SETTINGS_VERSION,
     DeviceSetting,
+    HotkeySettings,
     Settings,
     load_settings,
     save_settings,
     settings_path,
 )
+from app.store.credentials import URL_VARIABLE, resolve_shared_url
 from app.ui.main_window import MainWindow
 from tests.conftest import REPO_ROOT
 
@@ -76,7 +78,7 @@ def test_broken_file_is_moved_aside() -> None:
 
 
 def test_wrong_type_names_setting() -> None:
-    settings_path().write_text(json.dumps({"version": 2, "opener_seconds": "long"}))
+    settings_path().write_text(json.dumps({"version": 3, "opener_seconds": "long"}))
     with pytest.raises(CuecardError, match="opener_seconds"):
         load_settings()
 
@@ -137,3 +139,67 @@ def test_self_test_names_broken_playbook(cuecard_home: Path) -> None:
     assert result.returncode == 1
     assert "playbook not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_version_2_is_migrated_to_3() -> None:
+    settings_path().write_text(
+        json.dumps({"version": 2, "rep_name": "Sam", "always_on_top": False})
+    )
+    settings = load_settings()
+    assert settings.rep_name == "Sam"
+    assert settings.always_on_top is False
+    assert settings.hotkeys == HotkeySettings()
+    assert settings.color_scheme == "system"
+    rewritten = json.loads(settings_path().read_text())
+    assert rewritten["version"] == 3
+    assert rewritten["hotkeys"]["dismiss"] == "<ctrl>+<alt>+x"
+
+
+def test_hotkeys_round_trip() -> None:
+    hotkeys = HotkeySettings(enabled=False, start="<ctrl>+<shift>+<f9>")
+    save_settings(Settings(hotkeys=hotkeys, color_scheme="dark"))
+    loaded = load_settings()
+    assert loaded.hotkeys == hotkeys
+    assert loaded.color_scheme == "dark"
+
+
+@pytest.mark.parametrize(
+    "combo",
+    ["s", "<ctrl>+", "<ctrl>+<alt>+sx", "<hyper>+s", "ctrl+s", "<ctrl>+<f99>", ""],
+)
+def test_invalid_hotkey_is_rejected(combo: str) -> None:
+    with pytest.raises(CuecardError, match="for start is invalid"):
+        Settings().replace(hotkeys=HotkeySettings(start=combo))
+
+
+def test_hotkey_used_twice_is_rejected() -> None:
+    with pytest.raises(CuecardError, match="set for both start and dismiss"):
+        Settings().replace(
+            hotkeys=HotkeySettings(start="<alt>+<ctrl>+x", dismiss="<ctrl>+<alt>+x")
+        )
+
+
+def test_unknown_scheme_is_rejected() -> None:
+    with pytest.raises(CuecardError, match="colour scheme 'blue' is invalid"):
+        Settings().replace(color_scheme="blue")
+
+
+def test_hotkeys_wrong_type_names_setting() -> None:
+    settings_path().write_text(json.dumps({"version": 3, "hotkeys": {"start": 5}}))
+    with pytest.raises(CuecardError, match=r"hotkeys\.start"):
+        load_settings()
+
+
+def test_shared_url_sources_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(URL_VARIABLE, raising=False)
+    with pytest.raises(CuecardError, match="enter a shared database in the settings"):
+        resolve_shared_url(None)
+
+    save_settings(Settings(shared_database_url="sqlite:///from-settings.db"))
+    assert resolve_shared_url(None) == "sqlite:///from-settings.db"
+
+    monkeypatch.setenv(URL_VARIABLE, "sqlite:///from-environment.db")
+    assert resolve_shared_url(None) == "sqlite:///from-environment.db"
+    assert resolve_shared_url("sqlite:///from-argument.db") == (
+        "sqlite:///from-argument.db"
+    )

@@ -14,7 +14,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def _wait_for_card(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     window.replay_recording(sample_call(), realtime=False)
-    qtbot.waitUntil(lambda: window.card_view.event is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.area.card_view.event is not None, timeout=TIMEOUT_MS)
 
 
 def _end_and_get_dialog(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
@@ -33,13 +33,13 @@ def _stored_calls() -> list:
 
 def test_shortcuts_vote_and_dismiss(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     _wait_for_card(qtbot, window)
-    card = window.card_view.event
+    card = window.area.card_view.event
     qtbot.keyClick(window, Qt.Key.Key_Up, CTRL)
     assert window.controller.cards[card.event_id].helpful is True
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.card_view.event is None
-    assert card.event_id in window.earlier_cards.event_ids()
+    assert window.area.card_view.event is None
+    assert card.event_id in window.area.earlier_cards.event_ids()
 
     dialog = _end_and_get_dialog(qtbot, window)
     toggle = next(t for t in dialog.votes if t.event_id == card.event_id)
@@ -56,7 +56,7 @@ def test_shortcuts_vote_and_dismiss(qtbot, window: MainWindow) -> None:  # noqa:
 
 def test_not_helpful_shortcut_toggles(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     _wait_for_card(qtbot, window)
-    card = window.card_view.event
+    card = window.area.card_view.event
     qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)
     assert window.controller.cards[card.event_id].helpful is False
     qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)
@@ -73,7 +73,7 @@ def test_close_mid_call_saves_call(qtbot, window: MainWindow) -> None:  # noqa: 
 
     window.close()
     assert window.isVisible()
-    prompt = window.close_prompt
+    prompt = window.close_guard.prompt
     assert prompt.isVisible()
     prompt.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT_MS)
@@ -90,7 +90,7 @@ def test_close_mid_call_no_keeps_call(qtbot, window: MainWindow) -> None:  # noq
         lambda: window.controller.state == CallState.LIVE, timeout=TIMEOUT_MS
     )
     window.close()
-    window.close_prompt.button(QMessageBox.StandardButton.No).click()
+    window.close_guard.prompt.button(QMessageBox.StandardButton.No).click()
     assert window.isVisible()
     assert window.controller.state == CallState.LIVE
     window.end_call()
@@ -106,11 +106,11 @@ def test_skipped_dialog_reminds_next_call(qtbot, window: MainWindow) -> None:  #
     dialog = _end_and_get_dialog(qtbot, window)
     with qtbot.waitSignal(window.outcomes.skipped, timeout=TIMEOUT_MS):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert not window.reminder.isVisible()
+    assert not window.area.reminder.isVisible()
 
     window.replay_recording(sample_call(), realtime=False)
-    qtbot.waitUntil(window.reminder.isVisible, timeout=TIMEOUT_MS)
-    assert "1 earlier call has no outcome yet" in window.reminder.text()
+    qtbot.waitUntil(window.area.reminder.isVisible, timeout=TIMEOUT_MS)
+    assert "1 earlier call has no outcome yet" in window.area.reminder.text()
     dialog = _end_and_get_dialog(qtbot, window)
     dialog.reject()
 
