@@ -1,8 +1,8 @@
 """Time the team report over 100,000 calls on PostgreSQL and on a SQLite file.
 
 Run from the repository root: ``python -m bench.report_bench [--calls N]``.
-Synthetic calls (spread over 30 days, 50 reps, 3 card events each by default)
-are loaded first; only build_report over the last 30 days is timed, three
+Synthetic calls (spread over 30 days, 50 reps, 10 card events each by default)
+are loaded first. Only build_report over the last 30 days is timed, three
 times per backend, and the best and worst runs are printed.
 """
 
@@ -57,7 +57,7 @@ def main() -> None:
     """Print the report time on each backend."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=100_000)
-    parser.add_argument("--events", type=int, default=3)
+    parser.add_argument("--events", type=int, default=10)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cuecard-bench-"))
     os.environ["CUECARD_HOME"] = str(folder)

@@ -4,11 +4,18 @@ import csv
 import io
 from typing import Any
 
+from app.analytics.missed import ANSWER_WINDOW_S, ObjectionGap
 from app.analytics.report import Report, RepStats
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
+
+
+def _gaps(gaps: list[ObjectionGap]) -> list[dict[str, Any]]:
+    return [
+        {"category": g.category, "count": g.count, "examples": g.examples} for g in gaps
+    ]
 
 
 def report_to_json(report: Report) -> dict[str, Any]:
@@ -39,10 +46,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
             }
             for card in report.cards
         ],
-        "unanswered_objections": [
-            {"category": u.category, "count": u.count, "examples": u.examples}
-            for u in report.unanswered
-        ],
+        "unanswered_objections": _gaps(report.unanswered),
+        "missed_objections": None if report.missed is None else _gaps(report.missed),
         "meetings_with_card": report.meetings_with_card,
         "meetings_with_card_share": report.meetings_with_card_share,
     }
@@ -71,10 +76,21 @@ def report_to_csv(report: Report) -> str:
         writer.writerow(
             ["unanswered", "", unanswered.category, "count", unanswered.count]
         )
+    for missed in report.missed or []:
+        writer.writerow(["missed", "", missed.category, "count", missed.count])
     writer.writerow(
         ["team", "team", "", "meetings_with_card", report.meetings_with_card]
     )
     return buffer.getvalue()
+
+
+def _gap_lines(gaps: list[ObjectionGap]) -> list[str]:
+    if not gaps:
+        return ["  none"]
+    return [
+        f"  {gap.category:24} {gap.count:>5}  e.g. {'; '.join(gap.examples)}"
+        for gap in gaps
+    ]
 
 
 def report_to_table(report: Report) -> str:
@@ -101,14 +117,12 @@ def report_to_table(report: Report) -> str:
             f"{_percent(card.helpful_meeting_rate):>13}"
         )
 
-    lines += ["", "Objections no card answered (marked not helpful)"]
-    for unanswered in report.unanswered:
-        examples = "; ".join(unanswered.examples)
-        lines.append(
-            f"  {unanswered.category:24} {unanswered.count:>5}  e.g. {examples}"
-        )
-    if not report.unanswered:
-        lines.append("  none")
+    lines += ["", "Objections no card answered (card marked not helpful)"]
+    lines += _gap_lines(report.unanswered)
+    if report.missed is not None:
+        window = f"{ANSWER_WINDOW_S:g} s"
+        lines += ["", f"Objection-like prospect lines with no card within {window}"]
+        lines += _gap_lines(report.missed)
 
     lines += [
         "",

@@ -1,16 +1,23 @@
 """The team report: dials, connects, meetings, objections and card usefulness.
 
-Runs as a handful of GROUP BY queries, so the work happens in the database and
-the same code serves the local SQLite file and the shared store.
+The card events are read in one pass, grouped by call and card and then by rep
+in the database, so the work happens there and the same code serves the local
+SQLite file and the shared store.
 """
 
 import logging
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.analytics.missed import (
+    EXAMPLES_PER_CATEGORY,
+    ObjectionClassifier,
+    ObjectionGap,
+    missed_objections,
+)
 from app.errors import CuecardError
 from app.store import migrate
 from app.store.credentials import describe
@@ -20,8 +27,6 @@ from app.store.schema import calls, card_events
 from app.store.shared import unavailable
 
 log = logging.getLogger(__name__)
-
-EXAMPLES_PER_CATEGORY = 3
 
 
 @dataclass
@@ -59,15 +64,6 @@ class CardStats:
 
 
 @dataclass
-class UnansweredObjection:
-    """Objections whose card the rep marked as not helpful, with sample wording."""
-
-    category: str
-    count: int
-    examples: list[str]
-
-
-@dataclass
 class Report:
     """The team report over the calls started since ``since``."""
 
@@ -76,8 +72,12 @@ class Report:
     team: RepStats
     reps: list[RepStats]
     cards: list[CardStats]
-    unanswered: list[UnansweredObjection]
+    # Objections whose card the rep marked as not helpful.
+    unanswered: list[ObjectionGap]
     meetings_with_card: int
+    # Objection-like prospect lines that no card answered (see app.analytics.missed);
+    # None when the report was built without a classifier.
+    missed: list[ObjectionGap] | None = None
 
     @property
     def meetings_with_card_share(self) -> float | None:
@@ -93,7 +93,7 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def _rep_stats(
     connection: sa.Connection, in_window: sa.ColumnElement
-) -> list[RepStats]:
+) -> dict[str, RepStats]:
     rows = connection.execute(
         sa.select(
             calls.c.rep,
@@ -105,74 +105,88 @@ def _rep_stats(
         .group_by(calls.c.rep)
         .order_by(calls.c.rep)
     ).all()
-    stats = {
+    return {
         rep: RepStats(rep, dials, connects, meetings)
         for rep, dials, connects, meetings in rows
     }
 
-    objection_rows = connection.execute(
-        sa.select(calls.c.rep, card_events.c.category, sa.func.count())
-        .select_from(card_events.join(calls))
-        .where(in_window, ~card_events.c.withdrawn)
-        .group_by(calls.c.rep, card_events.c.category)
-    ).all()
-    for rep, category, count in objection_rows:
-        stats[rep].objections[category] = count
-    return list(stats.values())
 
+def _add_event_stats(
+    connection: sa.Connection,
+    in_window: sa.ColumnElement,
+    reps: dict[str, RepStats],
+) -> tuple[list[CardStats], Counter[str]]:
+    """Add objection counts to ``reps``; return card stats and not-helpful counts.
 
-def _card_stats(
-    connection: sa.Connection, in_window: sa.ColumnElement
-) -> list[CardStats]:
-    helpful = card_events.c.helpful.is_(True)
-    rows = connection.execute(
+    The inner query makes one row per call and card: the events shown, the
+    not-helpful votes (withdrawn cards included) and whether a shown event was
+    marked helpful. The outer one sums those rows per rep, card and meeting
+    outcome, so only a few hundred rows leave the database.
+    """
+    on_screen = ~card_events.c.withdrawn
+    per_call = (
         sa.select(
+            calls.c.rep,
+            (calls.c.outcome == MEETING_OUTCOME).label("meeting"),
             card_events.c.card_id,
             card_events.c.category,
-            sa.func.count(),
-            sa.func.count(sa.distinct(sa.case((helpful, card_events.c.call_id)))),
-            sa.func.count(
-                sa.distinct(
-                    sa.case(
-                        (
-                            helpful & (calls.c.outcome == MEETING_OUTCOME),
-                            card_events.c.call_id,
-                        )
-                    )
-                )
-            ),
+            _count_if(on_screen).label("fired"),
+            _count_if(card_events.c.helpful.is_(False)).label("not_helpful"),
+            sa.func.max(
+                sa.case((on_screen & card_events.c.helpful.is_(True), 1), else_=0)
+            ).label("helpful"),
         )
-        .select_from(card_events.join(calls))
-        .where(in_window, ~card_events.c.withdrawn)
-        .group_by(card_events.c.card_id, card_events.c.category)
-        .order_by(sa.func.count().desc(), card_events.c.card_id)
-    ).all()
-    return [CardStats(*row) for row in rows]
+        .select_from(calls.join(card_events))
+        .where(in_window)
+        .group_by(calls.c.id, card_events.c.card_id, card_events.c.category)
+        .subquery()
+    )
+    keys = (per_call.c.rep, per_call.c.meeting, per_call.c.card_id, per_call.c.category)
+    rows = connection.execute(
+        sa.select(
+            *keys,
+            sa.func.sum(per_call.c.fired),
+            sa.func.sum(per_call.c.not_helpful),
+            sa.func.sum(per_call.c.helpful),
+        ).group_by(*keys)
+    )
+    cards: dict[tuple[str, str], CardStats] = {}
+    not_helpful: Counter[str] = Counter()
+    for rep, meeting, card_id, category, fired, unhelpful, helpful_calls in rows:
+        not_helpful[category] += unhelpful
+        if not fired:
+            continue
+        objections = reps[rep].objections
+        objections[category] = objections.get(category, 0) + fired
+        card = cards.get((card_id, category))
+        if card is None:
+            card = cards[(card_id, category)] = CardStats(card_id, category, 0, 0, 0)
+        card.fired += fired
+        card.helpful_calls += helpful_calls
+        if meeting:
+            card.helpful_meetings += helpful_calls
+    ranked = sorted(cards.values(), key=lambda card: (-card.fired, card.card_id))
+    return ranked, +not_helpful
 
 
 def _unanswered(
-    connection: sa.Connection, in_window: sa.ColumnElement
-) -> list[UnansweredObjection]:
-    not_helpful = card_events.c.helpful.is_(False)
-    counts = connection.execute(
-        sa.select(card_events.c.category, sa.func.count())
-        .select_from(card_events.join(calls))
-        .where(in_window, not_helpful)
-        .group_by(card_events.c.category)
-        .order_by(sa.func.count().desc())
-    ).all()
-    examples: dict[str, list[str]] = defaultdict(list)
-    for category, _ in counts:
-        examples[category] = list(
-            connection.scalars(
-                sa.select(card_events.c.heard)
-                .select_from(card_events.join(calls))
-                .where(in_window, not_helpful, card_events.c.category == category)
-                .order_by(calls.c.started_at.desc())
-                .limit(EXAMPLES_PER_CATEGORY)
+    connection: sa.Connection, in_window: sa.ColumnElement, counts: Counter[str]
+) -> list[ObjectionGap]:
+    gaps = []
+    for category, count in counts.most_common():
+        examples = connection.scalars(
+            sa.select(card_events.c.heard)
+            .select_from(card_events.join(calls))
+            .where(
+                in_window,
+                card_events.c.helpful.is_(False),
+                card_events.c.category == category,
             )
+            .order_by(calls.c.started_at.desc())
+            .limit(EXAMPLES_PER_CATEGORY)
         )
-    return [UnansweredObjection(c, n, examples[c]) for c, n in counts]
+        gaps.append(ObjectionGap(category, count, list(examples)))
+    return gaps
 
 
 def _meetings_with_card(connection: sa.Connection, in_window: sa.ColumnElement) -> int:
@@ -185,21 +199,27 @@ def _meetings_with_card(connection: sa.Connection, in_window: sa.ColumnElement) 
         )
         .exists()
     )
-    return connection.scalar(
+    count = connection.scalar(
         sa.select(sa.func.count())
         .select_from(calls)
         .where(in_window, calls.c.outcome == MEETING_OUTCOME, used)
     )
+    return count or 0
 
 
 def build_report(
-    db_url: str, since_days: int, *, now: datetime | None = None
+    db_url: str,
+    since_days: int,
+    *,
+    now: datetime | None = None,
+    classify: ObjectionClassifier | None = None,
 ) -> Report:
     """Compute the team report over calls started in the last ``since_days`` days.
 
     A card counts as used in a meeting when it fired, was not withdrawn and the
     rep did not mark it unhelpful. An objection counts as unanswered when the
-    rep marked the card that fired for it as not helpful.
+    rep marked the card that fired for it as not helpful. With ``classify``, the
+    report also lists objection-like prospect lines that no card answered.
     """
     since = (now or datetime.now(UTC)) - timedelta(days=since_days)
     in_window = calls.c.started_at >= since
@@ -211,15 +231,21 @@ def build_report(
                 "or run `cuecard sync --setup --db URL` to create them"
             )
         with engine.connect() as connection:
-            reps = _rep_stats(connection, in_window)
-            cards = _card_stats(connection, in_window)
-            unanswered = _unanswered(connection, in_window)
+            by_rep = _rep_stats(connection, in_window)
+            cards, not_helpful = _add_event_stats(connection, in_window, by_rep)
+            unanswered = _unanswered(connection, in_window, not_helpful)
             meetings_with_card = _meetings_with_card(connection, in_window)
+            missed = (
+                None
+                if classify is None
+                else missed_objections(connection, in_window, classify)
+            )
     except sa.exc.OperationalError as error:
         raise unavailable(db_url, error, command="report") from error
     finally:
         engine.dispose()
 
+    reps = list(by_rep.values())
     team = RepStats("team")
     for stats in reps:
         team.dials += stats.dials
@@ -228,4 +254,6 @@ def build_report(
         for category, count in stats.objections.items():
             team.objections[category] = team.objections.get(category, 0) + count
     log.info("built report over %d calls since %s", team.dials, since.isoformat())
-    return Report(since, since_days, team, reps, cards, unanswered, meetings_with_card)
+    return Report(
+        since, since_days, team, reps, cards, unanswered, meetings_with_card, missed
+    )

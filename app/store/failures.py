@@ -1,9 +1,8 @@
 """One-line messages for failures of the local SQLite database.
 
-SQLite reports why a statement failed with a result code (see
-https://www.sqlite.org/rescode.html); the causes a user can fix (a lock held by
-another program, a full disk, a folder that cannot be written) each get a
-message naming the file and what to do.
+SQLite reports why a statement failed with a numeric result code. The causes a
+user can fix, such as a lock held by another program, a full disk or a folder
+that cannot be written, each get a message naming the file and what to do.
 """
 
 import errno
@@ -16,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.errors import CuecardError
-from app.store.engine import BUSY_TIMEOUT_MS
+from app.store import engine
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +77,14 @@ def is_user_fixable(error: BaseException) -> bool:
 
 def local_failure(path: Path, error: BaseException) -> CuecardError:
     """Log ``error`` and return a one-line CuecardError that names the fix."""
-    log.error("local database %s failed: %s", path, error)
+    log.info("local database %s failed: %s", path, error)
     code = sqlite_code(error)
     number = error.errno if isinstance(error, OSError) else None
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return CuecardError(
             f"the call database {path} stayed locked by another program for "
-            f"{BUSY_TIMEOUT_MS // 1000} s; close other Cuecard windows or commands "
-            "that use it, then try again"
+            f"{engine.BUSY_TIMEOUT_MS / 1000:g} s; close other Cuecard windows or "
+            "commands that use it, then try again"
         )
     if code == SQLITE_FULL or number in (errno.ENOSPC, errno.EDQUOT):
         return CuecardError(

@@ -55,9 +55,9 @@ class LocalStore:
     def open(cls, path: Path | None = None, *, clock: Clock = utc_now) -> "LocalStore":
         """Open (creating or migrating) the local database at ``path``.
 
-        The default path is app.paths.local_database_path(). A damaged file
-        (SQLite's quick_check fails, or it is not a database) is renamed to
-        ``*.corrupt-<time>`` and a new database is made in its place; ``notice``
+        The default path is app.paths.local_database_path(). When SQLite's
+        quick_check fails, or the file is not a database, the file is renamed to
+        ``*.corrupt-<time>`` and a new database is made in its place. ``notice``
         then names the moved file. Raises CuecardError when the file cannot be
         opened or written, such as a full disk, a read-only folder or a lock
         held by another program for longer than the busy timeout.
@@ -363,7 +363,8 @@ class LocalStore:
     def pending_changes(self) -> int:
         """Return how many local changes wait to be pushed to the shared store."""
         with self.read_connection() as connection:
-            return connection.scalar(sa.select(sa.func.count()).select_from(outbox))
+            count = connection.scalar(sa.select(sa.func.count()).select_from(outbox))
+        return count or 0
 
     def _summaries(self, condition: Any, limit: int | None) -> list[CallSummary]:
         shown = (

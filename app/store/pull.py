@@ -131,14 +131,17 @@ def pull_playbooks(
         except CuecardError as error:
             log.warning("skipping playbook %s %s: %s", row.name, row.version, error)
             continue
-        error = _check_loads(folder)
-        if error:
+        problem = _check_loads(folder)
+        if problem:
             log.warning(
-                "pulled playbook %s %s does not load: %s", row.name, row.version, error
+                "pulled playbook %s %s does not load: %s",
+                row.name,
+                row.version,
+                problem,
             )
         pulled.append(
             PulledPlaybook(
-                row.name, row.version, row.seq, str(folder), error is None, error
+                row.name, row.version, row.seq, str(folder), problem is None, problem
             )
         )
 

@@ -173,8 +173,8 @@ def _upsert_by_copy(
                     value = row[name]
                     if name in json_columns:
                         value = None if value is None else Jsonb(value)
-                    elif processors[name] is not None:
-                        value = processors[name](value)
+                    elif (process := processors[name]) is not None:
+                        value = process(value)
                     values.append(value)
                 copy.write_row(values)
         cursor.execute(

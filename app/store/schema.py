@@ -72,7 +72,6 @@ card_events = sa.Table(
         sa.String(36),
         sa.ForeignKey("calls.id", ondelete="CASCADE"),
         nullable=False,
-        index=True,
     ),
     sa.Column("rep", sa.String(200), nullable=False),
     sa.Column("card_id", sa.String(200), nullable=False),
@@ -84,6 +83,15 @@ card_events = sa.Table(
     sa.Column("speaker", sa.String(20), nullable=False),
     sa.Column("withdrawn", sa.Boolean, nullable=False),
     sa.Column("helpful", sa.Boolean),
+    # Covers the report's pass over card events grouped by call and card.
+    sa.Index(
+        "ix_card_events_call_card",
+        "call_id",
+        "card_id",
+        "category",
+        "withdrawn",
+        "helpful",
+    ),
 )
 
 segments = sa.Table(

@@ -1,4 +1,4 @@
-"""Add transcript drafts: an utterance number and a draft flag on segments.
+"""Add segment drafts and a card event index that covers the report.
 
 Revision ID: 0003
 Revises: 0002
@@ -23,8 +23,20 @@ def upgrade() -> None:
             "ux_segments_utterance", ["call_id", "speaker", "utterance"], unique=True
         )
 
+    # The report groups card events by call and card; this index holds every
+    # column it reads, and its first column replaces the call_id index.
+    with op.batch_alter_table("card_events") as batch:
+        batch.drop_index("ix_card_events_call_id")
+        batch.create_index(
+            "ix_card_events_call_card",
+            ["call_id", "card_id", "category", "withdrawn", "helpful"],
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("card_events") as batch:
+        batch.drop_index("ix_card_events_call_card")
+        batch.create_index("ix_card_events_call_id", ["call_id"])
     with op.batch_alter_table("segments") as batch:
         batch.drop_index("ux_segments_utterance")
         batch.drop_column("draft")
