@@ -1,4 +1,8 @@
-"""Live capture of the microphone and the system output with sounddevice."""
+"""Live capture of the microphone and the system output.
+
+sounddevice opens the devices, except a Windows WASAPI loopback, which
+PyAudioWPatch opens (see wasapi_loopback.py).
+"""
 
 import logging
 import queue
@@ -21,6 +25,7 @@ from app.audio.sources import (
 from app.audio.wasapi_loopback import backend_for_loopback
 from app.audio.watchdog import ChannelWatch
 from app.errors import CuecardError
+from app.speech.recognizer import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +165,7 @@ class CaptureSource:
             self.report(StatusKind.CALLBACK_ERROR, None, reason)
         for channel in self.channels:
             channel.close()
+        self._log_clock(time.monotonic())
         self.report(StatusKind.STOPPED, None, reason)
 
     def report(
@@ -176,6 +182,31 @@ class CaptureSource:
     def call_seconds(self, now: float) -> float:
         """Return the call clock at monotonic time ``now``."""
         return now - self._started_at
+
+    def clock_offsets(self, now: float) -> dict[str, float]:
+        """Return how far each speaker's delivered audio runs ahead of the clock.
+
+        In seconds at monotonic time ``now``; negative means behind. The offset
+        includes the capture latency, so only its change during a call shows a
+        device clock that drifts from the computer's.
+        """
+        call_time = self.call_seconds(now)
+        return {
+            channel.speaker: channel.emitted / SAMPLE_RATE - call_time
+            for channel in self.channels
+        }
+
+    def _log_clock(self, now: float) -> None:
+        """Log each channel's clock offset and padding when the capture ends."""
+        offsets = self.clock_offsets(now)
+        for channel in self.channels:
+            log.info(
+                "%s after %.1f s: %+.3f s from the call clock, %.1f s padded",
+                channel.label,
+                self.call_seconds(now),
+                offsets[channel.speaker],
+                channel.padded / SAMPLE_RATE,
+            )
 
 
 def _ignore_status(status: SourceStatus) -> None:

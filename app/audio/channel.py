@@ -69,6 +69,8 @@ class InputChannel:
         self.overflows = 0
         # Samples sent to the sink at 16 kHz, silence padding included.
         self.emitted = 0
+        # Samples of silence sent in place of audio the device did not deliver.
+        self.padded = 0
         self.zero_run = 0
 
     @property

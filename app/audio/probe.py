@@ -51,8 +51,8 @@ def scan_in_subprocess(backend: Backend) -> list[DeviceChoice]:
 class DeviceProbe:
     """Tell whether a device is connected, from scans run on a helper thread.
 
-    ``listed`` never blocks: it returns the last scan's answer and starts a new
-    scan when that answer is older than ``interval`` seconds. Safe to call from
+    ``listed`` never blocks. It returns the last scan's result and starts a new
+    scan when that result is older than ``interval`` seconds. Safe to call from
     one thread (the capture's pump); the scan thread only writes the result.
     """
 

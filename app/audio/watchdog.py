@@ -190,7 +190,7 @@ class ChannelWatch:
         for other in sharing:
             if _try_open(other):
                 paused = time.monotonic() - closed_at
-                self._send(other, np.zeros(int(paused * SAMPLE_RATE), np.int16))
+                self._send_silence(other, int(paused * SAMPLE_RATE))
             else:
                 self._lose(other, now)
         return _try_open(channel)
@@ -204,7 +204,12 @@ class ChannelWatch:
         if behind < PAD_AFTER_SECONDS:
             return
         missing = int((behind - channel.block_seconds) * SAMPLE_RATE)
-        self._send(channel, np.zeros(missing, dtype=np.int16))
+        self._send_silence(channel, missing)
+
+    def _send_silence(self, channel: InputChannel, samples: int) -> None:
+        """Send ``samples`` of padding, counted apart from captured audio."""
+        channel.padded += samples
+        self._send(channel, np.zeros(samples, dtype=np.int16))
 
     def _count_overflows(self, channel: InputChannel, now: float) -> None:
         """Report new overflows, at most once a second per channel."""

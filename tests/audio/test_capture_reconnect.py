@@ -77,12 +77,17 @@ def test_quiet_loopback_not_lost() -> None:
     time.sleep(2.5)
     quiet_until = max(b.end for b in collector.blocks if b.speaker == "prospect")
     rep_until = max(b.end for b in collector.blocks if b.speaker == "rep")
+    offsets = source.clock_offsets(time.monotonic())
     backend.quiet.clear()
     time.sleep(0.5)
     source.stop()
 
     assert "device-lost" not in kinds(collector)
     assert len(backend.streams) == 2
+    assert source.channels[0].padded == 0
+    assert source.channels[1].padded > 0
+    assert -0.7 < offsets["prospect"] < 0.1
+    assert -0.3 < offsets["rep"] < 0.1
     # Silence was padded on the call clock while the loopback was quiet.
     assert abs(quiet_until - rep_until) < 0.7
     assert_contiguous(collector, "prospect")
