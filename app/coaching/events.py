@@ -70,6 +70,7 @@ class TranscriptPartial:
     utterance: int
     text: str
     t: float
+    t0: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON-lines record for this event."""

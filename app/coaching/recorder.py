@@ -1,12 +1,14 @@
 """Writes a call to the local database while it happens.
 
-Each final transcript segment and each card event is committed as it arrives, so
-a crash loses at most the utterance in progress. A failed write is logged and
+Each final transcript segment and each card event is committed as it arrives,
+and the words of an utterance still in progress are saved as a draft about once
+a second, so a crash loses about the last second. A failed write is logged and
 the call goes on: coaching matters more than the record.
 """
 
 import dataclasses
 import logging
+import time
 from datetime import UTC, datetime
 
 from app.coaching.events import (
@@ -15,11 +17,14 @@ from app.coaching.events import (
     CardWithdrawn,
     CoachEvent,
     TranscriptFinal,
+    TranscriptPartial,
 )
 from app.playbooks.model import Playbook
 from app.store.local import LocalStore
 
 log = logging.getLogger(__name__)
+
+DRAFT_INTERVAL_SECONDS = 1.0
 
 
 class CallRecorder:
@@ -47,6 +52,7 @@ class CallRecorder:
             store_transcript=store_transcript,
         )
         self._store_ids: dict[str, str] = {}
+        self._draft_saved_at: dict[str, float] = {}
         self.failures = 0
         log.info("recording call %s", self.call_id)
 
@@ -72,7 +78,10 @@ class CallRecorder:
                 start=event.t0,
                 end=event.t1,
                 text=event.text,
+                utterance=event.utterance,
             )
+        elif isinstance(event, TranscriptPartial) and self.store_transcript:
+            self._save_draft(event)
         elif isinstance(event, CardFired):
             self._store_ids[event.event_id] = self.store.add_card_event(
                 self.call_id,
@@ -88,6 +97,21 @@ class CallRecorder:
             stored = self._store_ids.get(event.event_id)
             if stored is not None:
                 self.store.withdraw_card_event(stored)
+
+    def _save_draft(self, event: TranscriptPartial) -> None:
+        now = time.monotonic()
+        last = self._draft_saved_at.get(event.speaker)
+        if last is not None and now - last < DRAFT_INTERVAL_SECONDS:
+            return
+        self._draft_saved_at[event.speaker] = now
+        self.store.save_draft_segment(
+            self.call_id,
+            speaker=event.speaker,
+            utterance=event.utterance,
+            start=event.t0,
+            end=event.t,
+            text=event.text,
+        )
 
     def finish(self, summary: CallSummary) -> CallSummary:
         """Close the call's record and return the summary with its call id."""

@@ -87,7 +87,11 @@ class CallSession:
         else:
             events.append(
                 TranscriptPartial(
-                    result.speaker, result.utterance, result.text, result.end
+                    result.speaker,
+                    result.utterance,
+                    result.text,
+                    result.end,
+                    result.start,
                 )
             )
         if result.speaker in MATCHED_SPEAKERS:
