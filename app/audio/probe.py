@@ -24,6 +24,7 @@ PROBE_SECONDS = 2.0
 SCAN_TIMEOUT = 15.0
 
 ListDevices = Callable[[Backend], list[DeviceChoice]]
+PROBE_FLAG = "--probe-input-devices"
 
 
 def scan_in_subprocess(backend: Backend) -> list[DeviceChoice]:
@@ -31,11 +32,15 @@ def scan_in_subprocess(backend: Backend) -> list[DeviceChoice]:
 
     Raises OSError or subprocess.SubprocessError when the child fails.
     """
-    # TODO: a PyInstaller build has no `python -m`; it needs its own entry
-    # point that runs main().
     scan = getattr(backend, "PROBE_NAME", "sounddevice")
+    # A PyInstaller build has no `python -m`: its executable runs main() when
+    # given PROBE_FLAG (see app/__main__.py).
+    if getattr(sys, "frozen", False):
+        command = [sys.executable, PROBE_FLAG, scan]
+    else:
+        command = [sys.executable, "-m", __name__, scan]
     result = subprocess.run(
-        [sys.executable, "-m", __name__, scan],
+        command,
         capture_output=True,
         text=True,
         timeout=SCAN_TIMEOUT,
