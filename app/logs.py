@@ -42,6 +42,29 @@ class TailHandler(logging.Handler):
 tail = TailHandler()
 
 
+class LogFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that goes quiet after its first failed write.
+
+    On a full or read-only disk, the standard handler prints a traceback for
+    every record; this one says so once on stderr and stops writing.
+    """
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        if self.failed:
+            return
+        self.failed = True
+        sys.stderr.write(
+            f"cuecard: cannot write the log file {self.baseFilename}; free disk "
+            "space or fix its permissions. Logging goes to the terminal only.\n"
+        )
+
+
 def current_log_file() -> str:
     """Return the path of the log file that records go to."""
     return str(paths.log_file())
@@ -67,7 +90,7 @@ def setup(console_level: int = logging.WARNING) -> None:
     file_problem = None
     try:
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            LogFileHandler(
                 paths.log_dir() / "cuecard.log",
                 maxBytes=LOG_FILE_BYTES,
                 backupCount=LOG_FILE_COUNT,

@@ -61,3 +61,25 @@ def test_closed_pipe_ends_replay_quietly() -> None:
     assert '"type": "start"' in first
     assert child.returncode == 0
     assert "Traceback" not in errors
+
+
+def test_failing_log_file_warns_once(tmp_path, capsys) -> None:
+    import logging
+
+    from app.logs import LogFileHandler
+
+    handler = LogFileHandler(tmp_path / "cuecard.log")
+    logger = logging.getLogger("test-failing-log-file")
+    logger.addHandler(handler)
+    logger.propagate = False
+    handler.stream.close()
+    try:
+        for number in range(3):
+            logger.warning("record %d", number)
+    finally:
+        logger.removeHandler(handler)
+
+    errors = capsys.readouterr().err
+    assert handler.failed
+    assert errors.count("cannot write the log file") == 1
+    assert "Traceback" not in errors
