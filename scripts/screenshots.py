@@ -4,10 +4,15 @@ Run under a virtual X server so the real xcb platform draws the widgets:
 
     xvfb-run -a -s "-screen 0 1280x1024x24" .venv/bin/python scripts/screenshots.py
 
+``--color-scheme dark --suffix=-dark`` saves the dark palette's states, and
+``QT_SCALE_FACTOR=2`` with ``--suffix=-200`` (and a 2560x2048 screen) saves
+them at 200% scaling.
+
 Qt's xcb plugin needs Debian's libxcb-cursor0, libxcb-icccm4 and libxcb-keysyms1.
 The script uses a temporary CUECARD_HOME, so it touches no user data.
 """
 
+import argparse
 import os
 import sys
 import tempfile
@@ -22,15 +27,28 @@ TIMEOUT_S = 120.0
 
 def main() -> int:
     """Drive the window through idle, opener, card, outcome and settings."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--color-scheme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="the colour scheme setting to run with (default: system)",
+    )
+    parser.add_argument(
+        "--suffix", default="", help="text added to each file name, such as -dark"
+    )
+    args = parser.parse_args()
     os.environ["CUECARD_HOME"] = tempfile.mkdtemp(prefix="cuecard-shots-")
     sys.path.insert(0, str(REPO_ROOT))
     from PySide6.QtWidgets import QWidget
 
     from app import logs, paths
+    from app.settings import Settings, save_settings
     from app.ui.application import application, create_window
 
     logs.setup()
     app = application()
+    save_settings(Settings(color_scheme=args.color_scheme))
 
     def wait_until(condition: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + TIMEOUT_S
@@ -44,7 +62,7 @@ def main() -> int:
         for _ in range(20):
             app.processEvents()
             time.sleep(0.01)
-        path = OUTPUT / f"{name}.png"
+        path = OUTPUT / f"{name}{args.suffix}.png"
         widget.grab().save(str(path))
         print(f"saved {path.relative_to(REPO_ROOT)}")
 

@@ -56,7 +56,7 @@ class CurrentCard(QFrame):
         self.follow_up.setFont(_scaled_font(self, 1.15, bold=True))
         self.heard = QLabel(self)
         self.heard.setFont(_scaled_font(self, 0.85))
-        self.heard.setEnabled(False)
+        self.heard.setObjectName("cardHeard")
         layout = QVBoxLayout(self)
         for label in (self.kind, self.title, self.rebuttal, self.follow_up, self.heard):
             label.setWordWrap(True)

@@ -68,9 +68,14 @@ def window_style(palette: QPalette) -> str:
     dark = palette_is_dark(palette)
     base = palette.color(Role.Base)
     accent = palette.color(Role.Highlight)
+    text = palette.color(Role.WindowText)
+    # Secondary lines (the words heard, the partial transcript) mix 65% text
+    # into the window colour: dimmer than the text but still easy to read.
+    secondary = _mix(palette.color(Role.Window), text, 0.65)
     return (
         f"#currentCard {{ background: {_mix(base, accent, 0.12)};"
         f" border: 1px solid {_mix(base, accent, 0.6)}; border-radius: 6px; }}\n"
+        f"#cardHeard, #partialLine {{ color: {secondary}; }}\n"
         f"#errorLine {{ color: {_ERROR[dark]}; }}\n"
         f"#metricsAlert {{ color: {_ALERT[dark]}; font-weight: bold; }}\n"
     )

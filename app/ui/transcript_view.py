@@ -22,7 +22,7 @@ class TranscriptView(QWidget):
         self.lines.setMaximumBlockCount(MAX_LINES)
         self.partial = QLabel(self)
         self.partial.setWordWrap(True)
-        self.partial.setEnabled(False)
+        self.partial.setObjectName("partialLine")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.lines)
