@@ -89,7 +89,8 @@ class GlobalHotkeys(QObject):
             self._listener = keyboard.GlobalHotKeys(mapping)
             self._listener.start()
         except ImportError as error:
-            log.warning("global hotkeys unavailable: %s", error)
+            # Expected without a display (headless runs, SSH), so not a warning.
+            log.info("global hotkeys unavailable: %s", error)
             self._failed("pynput found no keyboard backend; on Linux it needs X11")
             return
         except Exception as error:  # noqa: BLE001 (backends raise their own types)
