@@ -6,6 +6,6 @@
 source "$(dirname "$0")/scripts/setup_env.sh"
 cuecard_setup "[test]" "${CUECARD_APP_PACKAGES[@]}" \
     espeak-ng flite sox pulseaudio pulseaudio-utils libasound2-plugins \
-    postgresql xvfb
+    postgresql xvfb xdotool
 cd "$cuecard_root"
 exec "$venv/bin/python" -m pytest "$@"

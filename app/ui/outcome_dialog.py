@@ -112,6 +112,8 @@ class OutcomeDialog(QDialog):
         self.note.setPlaceholderText("What should the next call remember?")
         self.next_step = QDateEdit(QDate.currentDate().addDays(1), self)
         self.next_step.setCalendarPopup(True)
+        # ISO dates read the same in every locale; the C locale shows "5 12 2026".
+        self.next_step.setDisplayFormat("ddd yyyy-MM-dd")
         self.next_step.setEnabled(False)
         form = QFormLayout()
         form.addRow("Note", self.note)
