@@ -259,21 +259,21 @@ class LocalStore:
     ) -> None:
         """Record a call's outcome, note, next step and helpful votes on its cards.
 
-        Raises CuecardError for an unknown outcome, call id or card event id.
+        A ``note`` or ``next_step`` of None keeps the stored one; an empty note
+        clears it. Raises CuecardError for an unknown outcome, call id or card
+        event id.
         """
         if outcome not in OUTCOMES:
             raise CuecardError(
                 f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}"
             )
+        changes: dict[str, Any] = {"outcome": outcome, "updated_at": self._clock()}
+        if note is not None:
+            changes["note"] = note or None
+        if next_step is not None:
+            changes["next_step"] = next_step
         with self.write_transaction() as connection:
-            _update_call(
-                connection,
-                call_id,
-                outcome=outcome,
-                note=note,
-                next_step=next_step,
-                updated_at=self._clock(),
-            )
+            _update_call(connection, call_id, **changes)
             for event_id, vote in (helpful or {}).items():
                 result = connection.execute(
                     card_events.update()

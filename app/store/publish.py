@@ -16,7 +16,9 @@ from app.store.shared import connect_shared
 
 log = logging.getLogger(__name__)
 
-SAFE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A name or version becomes one folder name when reps pull the playbook, so it
+# may hold spaces but no path separators, and may not start with a dot.
+SAFE_LABEL = re.compile(r"[^/\\.\x00-\x1f][^/\\\x00-\x1f]*")
 # Any constant works; it only has to be the same for every publisher.
 PUBLISH_LOCK_ID = 0x637565636172
 
@@ -38,8 +40,8 @@ def _files_of(playbook: Playbook) -> dict[str, str]:
 def _check_label(value: str, what: str) -> None:
     if not SAFE_LABEL.fullmatch(value):
         raise CuecardError(
-            f"invalid playbook {what} {value!r}; use letters, digits, '.', '-' "
-            "and '_' only"
+            f"invalid playbook {what} {value!r}; change it in the playbook header "
+            "so it does not start with '.' and has no '/' or '\\'"
         )
 
 

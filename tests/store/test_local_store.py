@@ -101,6 +101,25 @@ def test_call_round_trip(store: LocalStore) -> None:
     assert detail.summary.card_count == 1
 
 
+def test_retag_without_note_keeps_note(store: LocalStore) -> None:
+    call_id = begin(store)
+    store.tag_call(call_id, "callback", note="call Friday", next_step=date(2025, 3, 7))
+    store.tag_call(call_id, "meeting-booked")
+
+    detail = store.get_call(call_id)
+    assert detail.summary.outcome == "meeting-booked"
+    assert detail.summary.note == "call Friday"
+    assert detail.next_step == date(2025, 3, 7)
+
+
+def test_empty_note_clears_note(store: LocalStore) -> None:
+    call_id = begin(store)
+    store.tag_call(call_id, "callback", note="call Friday")
+    store.tag_call(call_id, "callback", note="")
+
+    assert store.get_call(call_id).summary.note is None
+
+
 def test_list_newest_first(store: LocalStore) -> None:
     older = begin(store, started_at=START)
     newer = begin(store, started_at=START + timedelta(hours=1))

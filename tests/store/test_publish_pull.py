@@ -1,11 +1,13 @@
 """Publishing playbooks, pulling them, and the roles that guard the shared store."""
 
+import dataclasses
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from app import paths
 from app.errors import CuecardError
 from app.playbooks.loader import load_playbook
 from app.store.credentials import resolve_shared_url
@@ -46,6 +48,26 @@ def test_publish_then_pull(tmp_path: Path, local: LocalStore, shared_url: str) -
     latest = latest_pulled_playbook()
     assert latest is not None
     assert load_playbook(latest).content_hash == playbook.content_hash
+
+
+def test_default_playbook_publishes(local: LocalStore, shared_url: str) -> None:
+    playbook = load_playbook(paths.default_playbook_dir())
+    assert " " in playbook.name
+    assert publish_playbook(playbook, shared_url) == playbook.version
+    sync(local, shared_url)
+    latest = latest_pulled_playbook()
+    assert latest is not None
+    assert load_playbook(latest).name == playbook.name
+
+
+@pytest.mark.parametrize("name", ["../up", ".hidden", "a/b", "a\\b"])
+def test_unsafe_playbook_name_rejected(
+    tmp_path: Path, shared_url: str, name: str
+) -> None:
+    playbook = load_playbook(write_playbook(tmp_path / "v1", "1.0"))
+    renamed = dataclasses.replace(playbook, name=name)
+    with pytest.raises(CuecardError, match="invalid playbook name"):
+        publish_playbook(renamed, shared_url)
 
 
 def test_publish_same_content_twice(tmp_path: Path, shared_url: str) -> None:
