@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.speech.endpointer import FRAME, Endpointer
 from app.speech.recognizer import SAMPLE_RATE, SpeechResult, Word
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,12 @@ class VoskRecognizer:
         self._since_created = 0
         self._utterance = 0
         self._last_partial = ""
+        # Kaldi turns steady noise into words (seen with the Korean model on
+        # white noise), so results count only after the energy endpointer has
+        # heard speech since the last final result.
+        self._voice = Endpointer()
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._heard_speech = False
         self._kaldi = self._create()
 
     def _create(self):  # noqa: ANN202 - vosk ships no type information
@@ -97,6 +104,7 @@ class VoskRecognizer:
             pcm = self._noise(len(pcm))
         self._samples_fed += len(pcm)
         self._since_created += len(pcm)
+        self._listen(pcm)
         if self._kaldi.AcceptWaveform(pcm.astype(np.int16).tobytes()):
             result = self._final(json.loads(self._kaldi.Result()))
             self._maybe_recreate()
@@ -106,6 +114,14 @@ class VoskRecognizer:
     def finish(self) -> list[SpeechResult]:
         """Flush the utterance in progress and return its final result, if any."""
         return self._final(json.loads(self._kaldi.FinalResult()))
+
+    def _listen(self, pcm: np.ndarray) -> None:
+        audio = np.concatenate([self._pending, pcm.astype(np.float32) / 32768.0])
+        usable = len(audio) - len(audio) % FRAME
+        for offset in range(0, usable, FRAME):
+            self._voice.update(audio[offset : offset + FRAME])
+            self._heard_speech = self._heard_speech or self._voice.in_speech
+        self._pending = audio[usable:]
 
     def _maybe_recreate(self) -> None:
         if self._since_created < RECREATE_AFTER_SECONDS * SAMPLE_RATE:
@@ -130,7 +146,7 @@ class VoskRecognizer:
 
     def _partial(self, payload: dict) -> list[SpeechResult]:
         text = payload.get("partial", "").strip()
-        if not text or text == self._last_partial:
+        if not text or text == self._last_partial or not self._heard_speech:
             return []
         self._last_partial = text
         words = self._words(payload.get("partial_result", []))
@@ -143,7 +159,13 @@ class VoskRecognizer:
     def _final(self, payload: dict) -> list[SpeechResult]:
         text = payload.get("text", "").strip()
         had_partial = bool(self._last_partial)
+        heard_speech = self._heard_speech or self._voice.in_speech
         self._last_partial = ""
+        self._heard_speech = False
+        if not heard_speech:
+            if text:
+                log.debug("dropped %r: no speech energy in its span", text)
+            return []
         if not text and not had_partial:
             return []
         words = self._words(payload.get("result", []))
