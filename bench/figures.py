@@ -56,13 +56,14 @@ def figure(
         "unit": unit,
         **{key: _rounded(value) for key, value in spread(values).items()},
         "target": target,
-        "met": met,
+        # Comparisons of numpy values give numpy booleans, which json rejects.
+        "met": None if met is None else bool(met),
         "note": note,
     }
 
 
 def _rounded(value: float | int) -> float | int:
-    return round(value, 3) if isinstance(value, float) else value
+    return round(float(value), 3) if isinstance(value, float) else int(value)
 
 
 def machine() -> dict[str, Any]:

@@ -18,6 +18,8 @@ from tests.pulse import ASOUNDRC, MONITOR_PCM, SINK, PulseSink, _wait_for_server
 VARIABLES = ("XDG_RUNTIME_DIR", "PULSE_SERVER", "ALSA_CONFIG_PATH")
 
 
+# TODO: the server start below repeats the body of tests/pulse.py's fixture;
+# both should call one context manager that the fixture wraps.
 @contextlib.contextmanager
 def null_sink() -> Iterator[PulseSink]:
     """Run PulseAudio with a null sink and point this process's PortAudio at it."""

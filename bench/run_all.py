@@ -14,10 +14,13 @@ goes into the page as it is, with no rows in the table.
 
 Scripts run one at a time, because they measure CPU and wall time on a shared
 machine. A script that is missing (another layer's benchmark not written yet) is
-listed as missing.
+listed as missing. Each outcome is also saved under bench/out/run_all/, so that
+``--only NAME`` reruns one script and rewrites the page with the saved outcomes
+of the others.
 
   python -m bench.run_all           # full run, about 40 minutes on 2 cores
   python -m bench.run_all --quick   # fewer runs and shorter calls
+  python -m bench.run_all --quick --only latency   # rerun one script
 """
 
 import argparse
@@ -26,7 +29,7 @@ import logging
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,7 @@ from bench.figures import REPO_ROOT, machine
 log = logging.getLogger(__name__)
 
 OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
+SAVED_DIR = REPO_ROOT / "bench" / "out" / "run_all"
 SCRIPT_TIMEOUT_SECONDS = 3 * 3600
 
 
@@ -127,6 +131,28 @@ def run_one(benchmark: Benchmark, quick: bool) -> Outcome:
     figures = _figures(result.stdout) if as_json else []
     output = "" if figures else (result.stdout + result.stderr[-2000:]).strip()
     return Outcome(shown, seconds, status, figures, output)
+
+
+def saved_path(benchmark: Benchmark, quick: bool) -> Path:
+    """Return the file that keeps the last outcome of one benchmark entry."""
+    arguments = benchmark.quick if quick else benchmark.full
+    slug = "_".join([benchmark.module, *arguments]).replace("-", "")
+    return SAVED_DIR / ("quick" if quick else "full") / f"{slug}.json"
+
+
+def saved_outcome(benchmark: Benchmark, quick: bool) -> Outcome | None:
+    """Return the saved outcome of a benchmark entry, or None when there is none."""
+    path = saved_path(benchmark, quick)
+    if not path.is_file():
+        return None
+    return Outcome(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def save_outcome(benchmark: Benchmark, quick: bool, outcome: Outcome) -> None:
+    """Keep an outcome for later runs with --only."""
+    path = saved_path(benchmark, quick)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(outcome)) + "\n", encoding="utf-8")
 
 
 def accepts_json(module: str) -> bool:
@@ -221,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter runs")
     parser.add_argument(
-        "--only", action="append", help="run only this script, repeatable"
+        "--only",
+        action="append",
+        help="rerun only this script (repeatable); the others come from saved runs",
     )
     parser.add_argument(
         "--out", type=Path, default=OUTPUT, help="Markdown page to write"
@@ -229,8 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = datetime.now(UTC)
-    selected = [b for b in BENCHMARKS if not args.only or b.module in args.only]
-    outcomes = [run_one(benchmark, args.quick) for benchmark in selected]
+    outcomes = []
+    for benchmark in BENCHMARKS:
+        if args.only and benchmark.module not in args.only:
+            outcome = saved_outcome(benchmark, args.quick)
+            if outcome is not None:
+                outcomes.append(outcome)
+            continue
+        outcome = run_one(benchmark, args.quick)
+        save_outcome(benchmark, args.quick, outcome)
+        outcomes.append(outcome)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(outcomes, args.quick, started), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -39,8 +39,9 @@ def probe():
         QTimer.singleShot(10, probe)
 
 def exec_with_probe(*args):
+    # PySide6's exec is static: the instance it is called on is not passed on.
     QTimer.singleShot(0, probe)
-    return original_exec(*args)
+    return original_exec()
 
 QApplication.exec = exec_with_probe
 from app.cli import main
