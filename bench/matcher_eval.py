@@ -24,43 +24,10 @@ sys.path.insert(0, str(REPO))
 
 from app.playbooks.loader import load_playbook, resolve_playbook_path  # noqa: E402
 from app.playbooks.matcher import Matcher  # noqa: E402
+from app.playbooks.text import ONES, TENS  # noqa: E402
 
 DEFAULT_TSV = REPO.parent / "shared" / "data" / "utterances_dev.tsv"
 SEED = 20240611
-ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS = [
-    "_",
-    "_",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-]
 SOUND_ALIKES = {
     "to": "two",
     "for": "four",

@@ -7,19 +7,23 @@ fixture (tests/pulse.py), in a temporary folder, and stops it on exit.
 import contextlib
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from app.audio.devices import DeviceChoice, refresh_devices
-from tests.pulse import ASOUNDRC, MONITOR_PCM, SINK, PulseSink, _wait_for_server
+from tests.pulse import (
+    MONITOR_PCM,
+    SINK,
+    PulseSink,
+    _wait_for_server,
+    start_server,
+    stop_server,
+)
 
 VARIABLES = ("XDG_RUNTIME_DIR", "PULSE_SERVER", "ALSA_CONFIG_PATH")
 
 
-# TODO: the server start below repeats the body of tests/pulse.py's fixture;
-# both should call one context manager that the fixture wraps.
 @contextlib.contextmanager
 def null_sink() -> Iterator[PulseSink]:
     """Run PulseAudio with a null sink and point this process's PortAudio at it."""
@@ -29,32 +33,7 @@ def null_sink() -> Iterator[PulseSink]:
                 f"{tool} not found: apt-get install pulseaudio pulseaudio-utils"
             )
     with tempfile.TemporaryDirectory(prefix="cuecard-pulse-") as folder:
-        runtime = Path(folder) / "runtime"
-        runtime.mkdir(mode=0o700)
-        asoundrc = Path(folder) / "asoundrc"
-        asoundrc.write_text(ASOUNDRC)
-        env = {
-            **os.environ,
-            "XDG_RUNTIME_DIR": str(runtime),
-            "PULSE_SERVER": f"unix:{runtime}/pulse/native",
-            "ALSA_CONFIG_PATH": str(asoundrc),
-        }
-        server = subprocess.Popen(
-            [
-                "pulseaudio",
-                "--daemonize=no",
-                "--system=false",
-                "--exit-idle-time=-1",
-                "--disallow-exit",
-                "-n",
-                "--load=module-native-protocol-unix",
-                f"--load=module-null-sink sink_name={SINK}",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server, env = start_server(Path(folder))
         saved = {name: os.environ.get(name) for name in VARIABLES}
         try:
             _wait_for_server(env, server)
@@ -68,9 +47,4 @@ def null_sink() -> Iterator[PulseSink]:
                 else:
                     os.environ[name] = value
             refresh_devices()
-            server.terminate()
-            try:
-                server.wait(5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)

@@ -1,6 +1,5 @@
 """CaptureSource and device lookup under faults, with a fake backend."""
 
-import threading
 import time
 
 import numpy as np
@@ -14,36 +13,11 @@ from app.audio.devices import (
     list_input_devices,
     resolve_device,
 )
-from app.audio.sources import SourceStatus
 from app.errors import CuecardError
+from tests.audio.collector import Collector
 from tests.audio.fake_backend import FakeBackend, microphone
 
 MIC = DeviceChoice("USB Mic", "ALSA")
-
-
-class Collector:
-    """Collect blocks and statuses; wait for a status kind."""
-
-    def __init__(self) -> None:
-        self.blocks: list[AudioBlock] = []
-        self.statuses: list[SourceStatus] = []
-        self.changed = threading.Condition()
-
-    def sink(self, block: AudioBlock) -> None:
-        self.blocks.append(block)
-
-    def on_status(self, status: SourceStatus) -> None:
-        with self.changed:
-            self.statuses.append(status)
-            self.changed.notify_all()
-
-    def wait_for(self, kind: str, timeout: float = 5) -> SourceStatus:
-        with self.changed:
-            found = self.changed.wait_for(
-                lambda: any(s.kind == kind for s in self.statuses), timeout
-            )
-        assert found, f"no {kind} status in {[s.kind for s in self.statuses]}"
-        return next(s for s in self.statuses if s.kind == kind)
 
 
 def test_no_input_device_raises() -> None:
@@ -96,16 +70,16 @@ def test_vanished_device_lost_then_reconnected() -> None:
     source = CaptureSource(mic=MIC, loopback=None, backend=backend)
     collector = Collector()
     source.start(collector.sink, collector.on_status)
-    collector.wait_for("started")
+    collector.expect("started")
     while not collector.blocks:
         time.sleep(0.01)
 
     backend.vanished.set()
     vanished_at = time.monotonic()
-    lost = collector.wait_for("device-lost")
+    lost = collector.expect("device-lost")
     noticed_after = time.monotonic() - vanished_at
     backend.vanished.clear()
-    reconnected = collector.wait_for("reconnected")
+    reconnected = collector.expect("reconnected")
     time.sleep(0.3)
     source.stop()
 
@@ -128,7 +102,7 @@ def test_callback_error_stops_stream_cleanly() -> None:
     collector = Collector()
 
     source.start(collector.sink, collector.on_status)
-    status = collector.wait_for("callback-error")
+    status = collector.expect("callback-error")
     source.stop()
 
     assert "cannot copy the input block" in status.message
@@ -143,7 +117,7 @@ def test_overflows_counted_not_fatal() -> None:
     collector = Collector()
 
     source.start(collector.sink, collector.on_status)
-    status = collector.wait_for("overflow")
+    status = collector.expect("overflow")
     time.sleep(1.2)
     source.stop()
 
@@ -163,7 +137,7 @@ def test_slow_sink_overflows_queue() -> None:
         time.sleep(0.05)
 
     source.start(slow_sink, collector.on_status)
-    status = collector.wait_for("overflow", timeout=10)
+    status = collector.expect("overflow", timeout=10)
     source.stop()
 
     assert status.count >= 1
@@ -178,7 +152,7 @@ def test_low_rate_device_warns_and_resamples() -> None:
     collector = Collector()
 
     source.start(collector.sink, collector.on_status)
-    started = collector.wait_for("started")
+    started = collector.expect("started")
     time.sleep(0.6)
     source.stop()
 

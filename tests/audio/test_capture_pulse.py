@@ -1,48 +1,20 @@
 """CaptureSource recording a real PulseAudio null sink's monitor."""
 
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.audio.blocks import AudioBlock
 from app.audio.capture import CaptureSource
 from app.audio.devices import DeviceChoice, list_input_devices
-from app.audio.sources import SourceStatus
 from app.audio.wavfile import load_call_audio
+from tests.audio.collector import Collector
 from tests.audio.sox import sox
 from tests.pulse import PulseSink
 
 FRAME = 160  # 10 ms at 16 kHz
-
-
-class Collector:
-    """Collect blocks and statuses; wait for a status kind."""
-
-    def __init__(self) -> None:
-        self.blocks: list[AudioBlock] = []
-        self.statuses: list[SourceStatus] = []
-        self.changed = threading.Condition()
-
-    def sink(self, block: AudioBlock) -> None:
-        self.blocks.append(block)
-
-    def on_status(self, status: SourceStatus) -> None:
-        with self.changed:
-            self.statuses.append(status)
-            self.changed.notify_all()
-
-    def wait_for(self, kind: str, timeout: float) -> bool:
-        with self.changed:
-            return self.changed.wait_for(
-                lambda: any(s.kind == kind for s in self.statuses), timeout
-            )
-
-    def pcm(self, speaker: str) -> np.ndarray:
-        return np.concatenate([b.pcm for b in self.blocks if b.speaker == speaker])
 
 
 def envelope(pcm: np.ndarray) -> np.ndarray:

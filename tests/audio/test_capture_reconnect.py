@@ -8,8 +8,8 @@ import pytest
 
 from app.audio.capture import CaptureSource
 from app.audio.devices import DeviceChoice
+from tests.audio.collector import Collector
 from tests.audio.fake_backend import FakeBackend, microphone
-from tests.audio.test_capture_faults import Collector
 
 MIC = DeviceChoice("USB Mic", "ALSA")
 LOOPBACK = DeviceChoice("Loopback Audio", "ALSA")
@@ -103,7 +103,7 @@ def test_vanished_loopback_found_by_scan() -> None:
     wait_for_audio(collector, "prospect")
 
     backend.unplug("Loopback Audio")
-    lost = collector.wait_for("device-lost")
+    lost = collector.expect("device-lost")
     source.stop()
 
     assert lost.speaker == "prospect"
@@ -120,11 +120,11 @@ def test_loopback_back_at_new_index() -> None:
     loopback = backend.devices[1]
 
     backend.unplug("Loopback Audio")
-    collector.wait_for("device-lost")
+    collector.expect("device-lost")
     # Another device takes index 1 and the loopback comes back at index 0.
     backend.plug(microphone("Webcam Mic"), position=1)
     backend.plug(loopback, position=0)
-    reconnected = collector.wait_for("reconnected", timeout=10)
+    reconnected = collector.expect("reconnected", timeout=10)
     time.sleep(0.5)
     source.stop()
 
@@ -152,7 +152,7 @@ def test_missing_device_never_pauses_others() -> None:
     wait_for_audio(collector, "prospect")
 
     backend.unplug("Loopback Audio")
-    collector.wait_for("device-lost")
+    collector.expect("device-lost")
     time.sleep(2.5)
     source.stop()
 
@@ -179,10 +179,10 @@ def test_sole_device_rescanned_at_once() -> None:
     microphone_entry = backend.devices[0]
 
     backend.unplug("USB Mic")
-    collector.wait_for("device-lost")
+    collector.expect("device-lost")
     backend.plug(microphone("Webcam Mic"))
     backend.plug(microphone_entry, position=1)
-    collector.wait_for("reconnected")
+    collector.expect("reconnected")
     source.stop()
 
     assert scans == []
