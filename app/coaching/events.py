@@ -1,4 +1,4 @@
-"""What a call session reports as it runs, and its JSON-lines form."""
+"""Events a call session emits as it runs, and their JSON-lines form."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class CardFired:
-    """A card fired on words the prospect said.
+    """A card fired on the prospect's words.
 
     ``event_id`` is unique within the call and names the card event when it is
     withdrawn or voted on.

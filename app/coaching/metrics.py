@@ -112,7 +112,7 @@ class TalkMetrics:
         """Return the metrics at call time ``now`` (default: the latest result).
 
         ``talk_ratio`` is the rep's share of the talk, and 0 on a single mixed
-        channel, where the two voices cannot be told apart.
+        channel, where the two voices cannot be separated.
         """
         now = self._now if now is None else now
         talk = dict(self._talk)

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 # Objection cards fire on the far end only: the rep's own words never fire one.
 MATCHED_SPEAKERS = ("prospect", "mixed")
-# An utterance rarely holds more than two objections; more would bury the first.
+# An utterance rarely contains more than two objections, and more cards would
+# bury the first.
 MAX_CARDS_PER_UTTERANCE = 2
 METRICS_INTERVAL_SECONDS = 1.0
 

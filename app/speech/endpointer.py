@@ -1,6 +1,6 @@
 """Energy-based utterance segmentation for engines that do not endpoint themselves.
 
-Whisper decodes windows, not streams, so something must say where an utterance
+Whisper decodes windows, not streams, so something must find where an utterance
 starts and ends. This detector tracks the channel's noise floor and calls a frame
 speech when it is well above that floor; an utterance ends after a stretch of
 non-speech (the hangover) or when it reaches the maximum length.

@@ -12,8 +12,8 @@ from app.speech.recognizer import SAMPLE_RATE, SpeechResult, Word
 
 log = logging.getLogger(__name__)
 
-# A new recognizer stalls for about half a second early in its first utterance;
-# a second of faint noise followed by Reset() takes that stall out of the call.
+# A new recognizer stalls for about half a second early in its first utterance.
+# A second of faint noise followed by Reset() takes that stall out of the call.
 WARM_UP_SECONDS = 1.0
 # Kaldi's memory grows over a long stream. Between utterances, past this much
 # audio, the recognizer is replaced; no words are lost because it happens only

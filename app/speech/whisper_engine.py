@@ -215,7 +215,7 @@ class WhisperRecognizer:
         if not text and not self._last_partial_text:
             return []
         # An empty final still closes an utterance that had partial results, so
-        # whoever acted on those partials can take it back.
+        # a card fired on those partials can be withdrawn.
         if words:
             end = start + words[-1].end
         result = SpeechResult(
