@@ -87,10 +87,10 @@ def measure_cards(count: int) -> tuple[list[float], list[float]]:
         emit_to_paint.append(done - emitted[event.event_id])
 
     # Connected around the window's own handler, so the span covers its work.
-    window.controller.event.disconnect(window._on_event)
-    window.controller.event.connect(on_arrival)
-    window.controller.event.connect(window._on_event)
-    window.controller.event.connect(after_window)
+    window.controller.coach_event.disconnect(window._on_event)
+    window.controller.coach_event.connect(on_arrival)
+    window.controller.coach_event.connect(window._on_event)
+    window.controller.coach_event.connect(after_window)
 
     def send() -> None:
         for index in range(count):

@@ -74,7 +74,7 @@ def main() -> int:
 
     window.replay_recording(paths.resources_dir() / "sample_call.wav", realtime=False)
     save(window, "opener")
-    wait_until(lambda: window.area.card_view.event is not None, "the first card")
+    wait_until(lambda: window.area.card_view.card is not None, "the first card")
     wait_until(lambda: window.area.transcript.text() != "", "the transcript")
     save(window, "card")
 

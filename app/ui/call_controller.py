@@ -65,7 +65,7 @@ class SourceFinished:
 class CallController(QObject):
     """Runs one call at a time for the window."""
 
-    event = Signal(object)
+    coach_event = Signal(object)
     state_changed = Signal(str)
     started = Signal(int)
     ended = Signal(object)
@@ -167,7 +167,7 @@ class CallController(QObject):
             self.cards[event.event_id] = ShownCard(event)
         elif isinstance(event, CardWithdrawn):
             self.cards.pop(event.event_id, None)
-        self.event.emit(event)
+        self.coach_event.emit(event)
 
     def _on_started(self, result: tuple[CallPipeline, int]) -> None:
         self._pipeline, self.untagged_before = result

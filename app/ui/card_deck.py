@@ -64,7 +64,7 @@ class CardDeck(QObject):
 
     def show_card(self, event: CardFired, rep_name: str) -> None:
         """Show a fired card large and move the previous one to the list."""
-        current = self.card_view.event
+        current = self.card_view.card
         if current is not None:
             self.earlier_cards.add(current)
         self._opener_showing = False
@@ -72,7 +72,7 @@ class CardDeck(QObject):
 
     def withdraw(self, event_id: str) -> None:
         """Take a withdrawn card off the screen, wherever it is shown."""
-        current = self.card_view.event
+        current = self.card_view.card
         if current is not None and current.event_id == event_id:
             self.card_view.show_idle(LISTENING)
         else:
@@ -80,7 +80,7 @@ class CardDeck(QObject):
 
     def dismiss(self) -> None:
         """Move the current card to the earlier list, or hide the opener."""
-        current = self.card_view.event
+        current = self.card_view.card
         if current is not None:
             self.earlier_cards.add(current)
         elif not self._opener_showing:
@@ -94,7 +94,7 @@ class CardDeck(QObject):
         Voting the same way twice clears the vote. Returns the new mark for the
         status bar, or None when no card was shown in this call.
         """
-        current = self.card_view.event
+        current = self.card_view.card
         if current is not None:
             event_id = current.event_id
         elif self.earlier_cards.count():

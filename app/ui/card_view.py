@@ -46,7 +46,7 @@ class CurrentCard(QFrame):
         super().__init__(parent)
         self.setObjectName("currentCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.event: CardFired | None = None
+        self.card: CardFired | None = None
         self.kind = QLabel(self)
         self.title = QLabel(self)
         self.title.setFont(_scaled_font(self, 1.6, bold=True))
@@ -67,12 +67,12 @@ class CurrentCard(QFrame):
 
     def show_idle(self, message: str) -> None:
         """Show a line of guidance instead of a card."""
-        self.event = None
+        self.card = None
         self._set("", message, "", "", "")
 
     def show_opener(self, opener: Opener, rep_name: str) -> None:
         """Show the opener script for the first seconds of a call."""
-        self.event = None
+        self.card = None
         self._set(
             "Opener",
             opener.title,
@@ -83,7 +83,7 @@ class CurrentCard(QFrame):
 
     def show_card(self, event: CardFired, rep_name: str) -> None:
         """Show a fired card large."""
-        self.event = event
+        self.card = event
         self._set(
             event.category.replace("-", " "),
             event.title,

@@ -35,7 +35,9 @@ def describe_call(detail: CallDetail) -> str:
     for event in detail.card_events:
         if event.withdrawn:
             continue
-        vote = {True: " (helpful)", False: " (not helpful)"}.get(event.helpful, "")
+        vote = ""
+        if event.helpful is not None:
+            vote = " (helpful)" if event.helpful else " (not helpful)"
         lines.append(f'{event.at:5.0f} s  card {event.card_id}: "{event.heard}"{vote}')
     if not lines:
         lines.append("No cards were shown.")

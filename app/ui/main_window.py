@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         actions.transcript.toggled.connect(self._show_transcript)
         actions.sync_now.triggered.connect(self.sync.sync_now)
         actions.quit.triggered.connect(self.close)
-        self.controller.event.connect(self._on_event)
+        self.controller.coach_event.connect(self._on_event)
         self.controller.state_changed.connect(self._update_state)
         self.controller.state_changed.connect(self.panels.show_call_state)
         self.controller.started.connect(self._on_started)

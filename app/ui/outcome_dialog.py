@@ -172,7 +172,9 @@ class OutcomeDialog(QDialog):
         if outcome is None:
             return
         note = self.note.text().strip() or None
-        next_step = self.next_step.date().toPython() if outcome == CALLBACK else None
+        next_step: date | None = None
+        if outcome == CALLBACK:
+            next_step = self.next_step.date().toPython()  # type: ignore[assignment]
         votes = {
             toggle.event_id: vote
             for toggle in self.votes

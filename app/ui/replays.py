@@ -1,5 +1,6 @@
 """Replaying recordings from the File menu, and the "Recent replays" list."""
 
+import functools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,7 +85,7 @@ class Replays:
         for number, text in enumerate(recent, start=1):
             path = Path(text)
             label = f"&{number % 10} {path.name}"
-            action = menu.addAction(label, lambda p=path: self.replay(p))
+            action = menu.addAction(label, functools.partial(self.replay, path))
             action.setToolTip(text)
             action.setStatusTip(text)
         if not recent:

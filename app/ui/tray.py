@@ -21,7 +21,7 @@ def create_tray(window: QMainWindow) -> QSystemTrayIcon | None:
     menu.addAction("Show Cuecard", window.showNormal)
     menu.addAction("Quit", window.close)
     tray.setContextMenu(menu)
-    tray.activated.connect(lambda _reason: (window.showNormal(), window.raise_()))
+    tray.activated.connect(lambda _reason: _bring_forward(window))
     show_call_state(tray, "idle")
     tray.show()
     return tray
@@ -33,3 +33,8 @@ def show_call_state(tray: QSystemTrayIcon | None, state: str) -> None:
         return
     tray.setIcon(state_icon(state))
     tray.setToolTip(STATE_TEXT.get(state, "Cuecard"))
+
+
+def _bring_forward(window: QMainWindow) -> None:
+    window.showNormal()
+    window.raise_()

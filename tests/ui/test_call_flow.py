@@ -13,9 +13,9 @@ END_TIMEOUT_MS = 30_000
 def test_replay_card_end_and_tag(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     window.replay_recording(sample_call(), realtime=False)
     qtbot.waitUntil(
-        lambda: window.area.card_view.event is not None, timeout=CARD_TIMEOUT_MS
+        lambda: window.area.card_view.card is not None, timeout=CARD_TIMEOUT_MS
     )
-    card = window.area.card_view.event
+    card = window.area.card_view.card
     assert window.area.card_view.title.text() == card.title
     assert window.area.card_view.heard.text() == f'heard: "{card.heard}"'
     assert card.speaker == "prospect"

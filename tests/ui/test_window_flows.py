@@ -14,7 +14,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def _wait_for_card(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     window.replay_recording(sample_call(), realtime=False)
-    qtbot.waitUntil(lambda: window.area.card_view.event is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.area.card_view.card is not None, timeout=TIMEOUT_MS)
 
 
 def _end_and_get_dialog(qtbot, window: MainWindow):  # noqa: ANN001, ANN202
@@ -33,12 +33,12 @@ def _stored_calls() -> list:
 
 def test_shortcuts_vote_and_dismiss(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     _wait_for_card(qtbot, window)
-    card = window.area.card_view.event
+    card = window.area.card_view.card
     qtbot.keyClick(window, Qt.Key.Key_Up, CTRL)
     assert window.controller.cards[card.event_id].helpful is True
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.area.card_view.event is None
+    assert window.area.card_view.card is None
     assert card.event_id in window.area.earlier_cards.event_ids()
 
     dialog = _end_and_get_dialog(qtbot, window)
@@ -56,7 +56,7 @@ def test_shortcuts_vote_and_dismiss(qtbot, window: MainWindow) -> None:  # noqa:
 
 def test_not_helpful_shortcut_toggles(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     _wait_for_card(qtbot, window)
-    card = window.area.card_view.event
+    card = window.area.card_view.card
     qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)
     assert window.controller.cards[card.event_id].helpful is False
     qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)
