@@ -30,7 +30,9 @@ class VoskEngine:
     def __init__(self, model_path: Path | str, model_name: str) -> None:
         import vosk
 
-        vosk.SetLogLevel(-1)
+        # Kaldi prints messages up to this severity: -1 would add its warnings
+        # (lattice alignment, grammar words) to the rep's terminal, -2 keeps errors.
+        vosk.SetLogLevel(-2)
         started = time.monotonic()
         self.model_name = model_name
         self.model_path = model_path
