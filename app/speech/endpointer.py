@@ -93,3 +93,20 @@ def _frame_db(frame: np.ndarray) -> float:
     if power <= 0.0:
         return _SILENCE_DB
     return max(_SILENCE_DB, 10.0 * np.log10(power))
+
+
+class FrameSplitter:
+    """Cuts int16 blocks of any length into float32 frames of FRAME samples.
+
+    Samples that do not fill a frame are kept for the next block.
+    """
+
+    def __init__(self) -> None:
+        self._rest = np.zeros(0, dtype=np.float32)
+
+    def split(self, pcm: np.ndarray) -> list[np.ndarray]:
+        """Return the whole frames that ``pcm`` completes, scaled to [-1, 1)."""
+        audio = np.concatenate([self._rest, pcm.astype(np.float32) / 32768.0])
+        usable = len(audio) - len(audio) % FRAME
+        self._rest = audio[usable:]
+        return [audio[offset : offset + FRAME] for offset in range(0, usable, FRAME)]

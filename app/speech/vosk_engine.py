@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.speech.endpointer import FRAME, Endpointer
+from app.speech.endpointer import Endpointer, FrameSplitter
 from app.speech.recognizer import SAMPLE_RATE, SpeechResult, Word
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class VoskRecognizer:
         # white noise), so results count only after the energy endpointer has
         # heard speech since the last final result.
         self._voice = Endpointer()
-        self._pending = np.zeros(0, dtype=np.float32)
+        self._frames = FrameSplitter()
         self._heard_speech = False
         self._kaldi = self._create()
 
@@ -118,12 +118,9 @@ class VoskRecognizer:
         return self._final(json.loads(self._kaldi.FinalResult()))
 
     def _listen(self, pcm: np.ndarray) -> None:
-        audio = np.concatenate([self._pending, pcm.astype(np.float32) / 32768.0])
-        usable = len(audio) - len(audio) % FRAME
-        for offset in range(0, usable, FRAME):
-            self._voice.update(audio[offset : offset + FRAME])
+        for frame in self._frames.split(pcm):
+            self._voice.update(frame)
             self._heard_speech = self._heard_speech or self._voice.in_speech
-        self._pending = audio[usable:]
 
     def _maybe_recreate(self) -> None:
         if self._since_created < RECREATE_AFTER_SECONDS * SAMPLE_RATE:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.speech.endpointer import FRAME, Endpointer
+from app.speech.endpointer import FRAME, Endpointer, FrameSplitter
 from app.speech.recognizer import SAMPLE_RATE, SpeechResult, Word
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class WhisperRecognizer:
         self._speaker = speaker
         self._settings = settings
         self._endpointer = Endpointer()
-        self._pending = np.zeros(0, dtype=np.float32)
+        self._frames = FrameSplitter()
         self._history: list[np.ndarray] = []
         self._history_samples = 0
         self._utterance_audio: list[np.ndarray] | None = None
@@ -126,12 +126,8 @@ class WhisperRecognizer:
 
     def accept(self, pcm: np.ndarray) -> list[SpeechResult]:
         """Feed 16 kHz mono int16 samples and return any results they completed."""
-        audio = pcm.astype(np.float32) / 32768.0
-        self._pending = np.concatenate([self._pending, audio])
         results: list[SpeechResult] = []
-        while len(self._pending) >= FRAME:
-            frame = self._pending[:FRAME]
-            self._pending = self._pending[FRAME:]
+        for frame in self._frames.split(pcm):
             results.extend(self._accept_frame(frame))
         partial = self._maybe_partial()
         if partial is not None:
