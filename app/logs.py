@@ -46,7 +46,7 @@ class LogFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log file that goes quiet after its first failed write.
 
     On a full or read-only disk, the standard handler prints a traceback for
-    every record; this one says so once on stderr and stops writing.
+    every record; this one writes one notice to stderr and stops writing.
     """
 
     failed = False
@@ -105,7 +105,7 @@ def setup(console_level: int = logging.WARNING) -> None:
         handler._cuecard = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     if file_problem is not None:
-        # INFO, not WARNING: a command that needs the folder says so itself.
+        # INFO, not WARNING: a command that needs the folder reports its own error.
         log.info("no log file, logging to the terminal only: %s", file_problem)
 
     sys.excepthook = _log_uncaught

@@ -26,7 +26,7 @@ OBJECTION_IDS = (
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One objection card: what the prospect says and what the rep answers.
+    """One objection card: the prospect's objection and the rep's rebuttal.
 
     ``threshold`` overrides the matcher's default score (0..1) needed to fire.
     """

@@ -2,7 +2,7 @@
 
 Whisper decodes windows, not streams, so something must find where an utterance
 starts and ends. This detector tracks the channel's noise floor and calls a frame
-speech when it is well above that floor; an utterance ends after a stretch of
+speech when it is well above that floor. An utterance ends after a stretch of
 non-speech (the hangover) or when it reaches the maximum length.
 """
 

@@ -4,7 +4,7 @@ pynput watches the keyboard on Windows, macOS and X11. Its listener calls back
 on its own thread, so ``GlobalHotkeys`` re-emits each hotkey through a signal
 and the window acts on the GUI thread. Wayland gives applications no way to see
 keys typed into other windows, so there the hotkeys stay off and ``status``
-says so.
+explains why.
 """
 
 import logging

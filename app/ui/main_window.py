@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.replays.replay(path, realtime)
 
     def start_allowed(self) -> bool:
-        """Return whether a call can start now; say why not while loading."""
+        """Return whether a call can start now; while loading, show why it cannot."""
         if self.parts is None or self.store is None:
             self.show_error("Still loading; start the call in a moment.")
             return False

@@ -42,7 +42,7 @@ class CardVoteRow:
 
 @dataclass(frozen=True)
 class OutcomeChoice:
-    """What the rep chose in the dialog."""
+    """The outcome, note, next step and votes the rep chose in the dialog."""
 
     outcome: str
     note: str | None

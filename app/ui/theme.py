@@ -1,7 +1,7 @@
 """Light and dark colours that follow the system colour scheme.
 
 Qt 6.5+ reports the system scheme through ``QStyleHints.colorScheme()`` and
-tells of changes with ``colorSchemeChanged``. Where the platform theme gives
+signals changes with ``colorSchemeChanged``. Where the platform theme gives
 no dark palette for a dark scheme (Fusion on a bare X server, some Linux
 desktops), a dark palette is installed here. The card, error and alert
 colours are derived from the palette in use, so they follow it.

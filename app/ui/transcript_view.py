@@ -12,7 +12,7 @@ SPEAKER_LABELS = {"rep": "You", "prospect": "Prospect", "mixed": "Call"}
 
 
 class TranscriptView(QWidget):
-    """Shows what each speaker said, newest at the bottom."""
+    """Shows each speaker's transcript lines, newest at the bottom."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -119,8 +119,8 @@ def test_two_channels_share_clock(pulse_sink: PulseSink, speech_wav: Path) -> No
     assert rep_score > 0.9
     assert prospect_score > 0.9
     # The same sound lands at the same call time on both channels, within 100 ms
-    # (10 envelope frames): streams start at different moments and a loaded
-    # machine delays one pump; talk metrics need no finer alignment.
+    # (10 envelope frames). Streams start at different moments and a loaded
+    # machine delays one pump, and talk metrics need no finer alignment.
     assert abs(rep_lag - prospect_lag) <= 10
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from app.speech.endpointer import FRAME, EndpointSettings, Endpointer
+from app.speech.endpointer import FRAME, Endpointer, EndpointSettings
 
 RATE = 16_000
 

@@ -102,8 +102,8 @@ def test_recreated_recognizer_keeps_the_clock(engine, korean, monkeypatch) -> No
 
 
 def test_replay_at_8_khz_runs_in_a_subprocess(tmp_path) -> None:
-    # Kaldi aborts the whole process when it gets audio at the wrong rate; this
-    # runs the real path in a child so an abort fails one test, not the run.
+    # Kaldi aborts the whole process when it gets audio at the wrong rate, so
+    # the real path runs in a child and an abort fails one test, not the run.
     pcm, _ = read_fixture("korean_phrases")
     narrow = tmp_path / "korean_8k.wav"
     with wave.open(str(narrow), "wb") as wav:

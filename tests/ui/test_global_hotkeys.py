@@ -90,7 +90,7 @@ def test_hotkey_from_thread_dismisses_opener(qtbot, window: MainWindow) -> None:
     )
     assert window.area.card_view.kind.text() == "Opener"
 
-    # pynput calls back on its listener thread; a plain thread stands in.
+    # pynput calls back on its listener thread, so a plain thread plays that part.
     with qtbot.waitSignal(window.hotkeys.triggered, timeout=TIMEOUT_MS):
         threading.Thread(target=window.hotkeys.fire, args=("dismiss",)).start()
     assert window.area.card_view.kind.text() != "Opener"
