@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _JsonPrinter:
+class _Printer:
+    """Prints the timeline from the session thread, one whole line at a time."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.closed = False
@@ -101,6 +103,8 @@ class _JsonPrinter:
                 # that flush does not raise again.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
+
+class _JsonPrinter(_Printer):
     def _write(self, record: dict) -> None:
         self._print(json.dumps(record, ensure_ascii=False))
 
@@ -124,7 +128,7 @@ class _JsonPrinter:
         self._write(summary.to_json())
 
 
-class _TextPrinter(_JsonPrinter):
+class _TextPrinter(_Printer):
     def start(self, path, duration: float, engine, playbook) -> None:  # noqa: ANN001
         self._print(
             f"{path} ({duration:.1f} s) | speech: {engine.name} {engine.model_name}"
