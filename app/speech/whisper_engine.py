@@ -9,7 +9,6 @@ concurrent calls on it.
 
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +25,6 @@ MIN_DECODE_SECONDS = 0.4
 # phrases ("Thank you.") on noise, and these two figures catch most of them.
 NO_SPEECH_PROBABILITY = 0.6
 MIN_AVERAGE_LOGPROB = -1.0
-
-
-@dataclass(frozen=True, slots=True)
-class WhisperSettings:
-    """Decode settings; ``partial_interval`` is None for finals only."""
-
-    language: str = "en"
-    partial_interval: float | None = PARTIAL_INTERVAL_SECONDS
-    cpu_threads: int = 2
 
 
 class WhisperEngine:
@@ -68,8 +58,7 @@ class WhisperEngine:
         """
         if partial_interval is None and speaker != "rep":
             partial_interval = PARTIAL_INTERVAL_SECONDS
-        settings = WhisperSettings(partial_interval=partial_interval)
-        return WhisperRecognizer(self, speaker, settings)
+        return WhisperRecognizer(self, speaker, partial_interval)
 
     def decode(self, audio: np.ndarray, with_words: bool) -> tuple[str, list[Word]]:
         """Decode float32 16 kHz audio and return its text and word times.
@@ -105,14 +94,18 @@ class WhisperEngine:
 
 
 class WhisperRecognizer:
-    """Streams one channel through the shared Whisper model."""
+    """Streams one channel through the shared Whisper model.
+
+    ``partial_interval`` is the seconds of new audio between partial results, or
+    None for final results only.
+    """
 
     def __init__(
-        self, engine: WhisperEngine, speaker: str, settings: WhisperSettings
+        self, engine: WhisperEngine, speaker: str, partial_interval: float | None
     ) -> None:
         self._engine = engine
         self._speaker = speaker
-        self._settings = settings
+        self._partial_interval = partial_interval
         self._endpointer = Endpointer()
         self._frames = FrameSplitter()
         self._history: list[np.ndarray] = []
@@ -176,7 +169,7 @@ class WhisperRecognizer:
         self._history_samples = 0
 
     def _maybe_partial(self) -> SpeechResult | None:
-        interval = self._settings.partial_interval
+        interval = self._partial_interval
         if self._utterance_audio is None or interval is None:
             return None
         if self._samples_fed - self._last_partial_at < interval * SAMPLE_RATE:
